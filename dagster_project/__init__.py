@@ -1,0 +1,1 @@
+"""Dagster definitions for the AI ROI warehouse: ingestion, dbt, publishing."""

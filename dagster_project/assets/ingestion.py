@@ -1,0 +1,98 @@
+"""One asset per landing source (landing files → raw table), plus the initiative registry.
+
+Asset keys are ("raw", <table>): the dbt source `raw.<table>` maps onto them by default,
+so the ingestion and dbt lineage form one graph.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+
+from dagster_project.resources import WarehouseResource
+from ingestion import registry
+from ingestion.contracts import CONTRACTS, SourceContract
+from ingestion.ledger import FileOutcome
+from ingestion.loader import SourceLoadReport, load_source
+
+GROUP = "ingestion"
+
+
+def _log_file(context: dg.AssetExecutionContext):
+    def log(outcome: FileOutcome) -> None:
+        if outcome.status == "unchanged":
+            return
+        context.log.info(
+            f"{outcome.file_path}: {outcome.status}, read {outcome.rows_read}, "
+            f"loaded {outcome.rows_loaded}, quarantined {outcome.rows_quarantined}"
+        )
+
+    return log
+
+
+def _load_metadata(report: SourceLoadReport, table_rows: int) -> dict[str, int]:
+    return {
+        "files_seen": len(report.files),
+        "files_loaded": report.count("loaded"),
+        "files_unchanged": report.count("unchanged"),
+        "files_duplicate": report.count("duplicate"),
+        "rows_read": report.total("rows_read"),
+        "rows_loaded": report.total("rows_loaded"),
+        "rows_quarantined": report.total("rows_quarantined"),
+        "dagster/row_count": table_rows,
+    }
+
+
+def _row_count(con, table: str) -> int:
+    return con.execute(f"select count(*) from raw.{table}").fetchone()[0]
+
+
+def build_source_asset(contract: SourceContract) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=dg.AssetKey(["raw", contract.table]),
+        group_name=GROUP,
+        kinds={"polars", "duckdb"},
+        pool="duckdb",
+        description=f"{contract.description} Loaded from `<landing>/{contract.folder}/`.",
+        metadata={"landing_folder": contract.folder, "file_patterns": ", ".join(contract.patterns)},
+    )
+    def _load(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            report = load_source(
+                con,
+                contract,
+                Path(warehouse.landing_dir),
+                warehouse.pseudonymisation_key(),
+                run_id=context.run_id,
+                on_file=_log_file(context),
+            )
+            rows = _row_count(con, contract.table)
+        return dg.MaterializeResult(metadata=_load_metadata(report, rows))
+
+    return _load
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            dg.AssetKey(["raw", table]),
+            group_name=GROUP,
+            kinds={"duckdb"},
+            description="AI initiative registry (YAML files in `<landing>/initiatives/`).",
+        )
+        for table in registry.TABLES
+    ],
+    name="initiative_registry",
+    pool="duckdb",
+)
+def initiative_registry(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    with warehouse.connect() as con:
+        report = registry.load_registry(con, Path(warehouse.landing_dir), run_id=context.run_id)
+        counts = {table: _row_count(con, table) for table in registry.TABLES}
+    for table in registry.TABLES:
+        yield dg.MaterializeResult(
+            asset_key=dg.AssetKey(["raw", table]),
+            metadata=_load_metadata(report, counts[table]),
+        )
+
+
+source_assets = [build_source_asset(contract) for contract in CONTRACTS.values()]

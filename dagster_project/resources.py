@@ -1,0 +1,43 @@
+"""The warehouse resource: paths from the environment, one DuckDB connection per step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from ingestion.pseudonymise import load_key
+from ingestion.settings import Settings
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The DuckDB warehouse the pipeline writes, and where its inputs and outputs live."""
+
+    warehouse_path: str
+    landing_dir: str
+    serving_path: str
+    key_file: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WarehouseResource:
+        return cls(
+            warehouse_path=str(settings.warehouse_path),
+            landing_dir=str(settings.landing_dir),
+            serving_path=str(settings.serving_path),
+            key_file=str(settings.key_file),
+        )
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        Path(self.warehouse_path).parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(self.warehouse_path)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def pseudonymisation_key(self) -> bytes:
+        return load_key(Path(self.key_file))

@@ -1,0 +1,52 @@
+with
+
+initiatives as (
+    select * from {{ ref('stg_registry__initiatives') }}
+),
+
+units as (
+    select * from {{ ref('stg_registry__initiative_units') }}
+),
+
+rollout as (
+    select
+        initiative_id,
+        count(*) as population_units,
+        sum(case when is_treated then 1 else 0 end) as treated_units,
+        sum(case when is_treated then 0 else 1 end) as control_units,
+        min(go_live_date) as first_go_live_date,
+        max(go_live_date) as last_go_live_date
+    from units
+    group by initiative_id
+),
+
+final as (
+    select
+        initiatives.initiative_id,
+        initiatives.initiative_name,
+        initiatives.initiative_owner,
+        initiatives.initiative_description,
+        initiatives.unit_type,
+        rollout.population_units,
+        rollout.treated_units,
+        rollout.control_units,
+        rollout.first_go_live_date,
+        rollout.last_go_live_date,
+        initiatives.baseline_months,
+        initiatives.ramp_up_months,
+        initiatives.development_cost,
+        initiatives.implementation_cost,
+        initiatives.running_cost_monthly,
+        initiatives.loaded_hourly_cost,
+        initiatives.realisation_factor,
+        initiatives.gross_margin,
+        initiatives.cost_per_defect,
+        initiatives.cost_per_rework,
+        initiatives.discount_rate,
+        initiatives.horizon_years,
+        initiatives.benefit_risk_haircut
+    from initiatives
+    left join rollout on initiatives.initiative_id = rollout.initiative_id
+)
+
+select * from final

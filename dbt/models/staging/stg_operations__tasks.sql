@@ -1,0 +1,36 @@
+with
+
+source as (
+    select * from {{ source('raw', 'operations_tasks') }}
+),
+
+latest as (
+    {{ deduplicate(
+        'source',
+        'task_id',
+        '_loaded_at desc, _source_file desc, _source_row desc'
+    ) }}
+),
+
+renamed as (
+    select
+        task_id,
+        process as process_name,
+        task_type,
+        department,
+        team,
+        employee_id as employee_key,
+        started_at,
+        ended_at,
+        cast({{ dbt.date_trunc('month', 'started_at') }} as date) as task_month,
+        status as task_status,
+        status = 'completed' as is_completed,
+        error_flag as has_error,
+        rework_flag as is_reworked,
+        ai_assisted as is_ai_assisted,
+        {{ dbt.datediff('started_at', 'ended_at', 'second') }} / 60.0 as duration_minutes,
+        _source_file as source_file
+    from latest
+)
+
+select * from renamed

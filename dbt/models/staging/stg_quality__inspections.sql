@@ -1,0 +1,30 @@
+with
+
+source as (
+    select * from {{ source('raw', 'qc_inspections') }}
+),
+
+latest as (
+    {{ deduplicate(
+        'source',
+        'unit_serial',
+        '_loaded_at desc, _source_file desc, _source_row desc'
+    ) }}
+),
+
+renamed as (
+    select
+        unit_serial,
+        line as line_id,
+        inspected_at,
+        cast({{ dbt.date_trunc('month', 'inspected_at') }} as date) as inspection_month,
+        defects_found,
+        defective as is_defective,
+        reworked as is_reworked,
+        passed_first_time,
+        opportunities_per_unit,
+        _source_file as source_file
+    from latest
+)
+
+select * from renamed

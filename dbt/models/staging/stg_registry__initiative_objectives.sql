@@ -1,0 +1,27 @@
+with
+
+source as (
+    select * from {{ source('raw', 'initiative_objectives') }}
+),
+
+latest as (
+    {{ deduplicate(
+        'source',
+        'initiative_id, objective_number',
+        '_loaded_at desc, _source_file desc, _source_row desc'
+    ) }}
+),
+
+renamed as (
+    select
+        initiative_id,
+        objective_number,
+        metric as metric_name,
+        direction as target_direction,
+        target_pct,
+        deadline as deadline_date,
+        _source_file as source_file
+    from latest
+)
+
+select * from renamed

@@ -1,0 +1,30 @@
+with
+
+source as (
+    select * from {{ source('raw', 'sales_orders') }}
+),
+
+latest as (
+    {{ deduplicate(
+        'source',
+        'order_id',
+        '_loaded_at desc, _source_file desc, _source_row desc'
+    ) }}
+),
+
+renamed as (
+    select
+        order_id,
+        customer_id,
+        product_id,
+        region,
+        channel,
+        order_date,
+        cast({{ dbt.date_trunc('month', 'order_date') }} as date) as order_month,
+        amount as order_amount,
+        margin as order_margin,
+        _source_file as source_file
+    from latest
+)
+
+select * from renamed

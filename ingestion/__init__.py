@@ -1,0 +1,1 @@
+"""Landing files → raw DuckDB tables: readers, schema contracts, loaders, demo data."""

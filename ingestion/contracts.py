@@ -1,0 +1,263 @@
+"""Schema contracts: what each landing source must look like to be loaded.
+
+A contract names the raw table, the files it reads, and for every column its type,
+whether it must be present and filled, its allowed range or values, and the header
+aliases real exports use (a European survey tool writes French headers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import polars as pl
+
+BOOLEAN_WORDS = {
+    "true": True, "1": True, "yes": True, "y": True, "oui": True, "vrai": True,
+    "false": False, "0": False, "no": False, "n": False, "non": False, "faux": False,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: pl.DataType
+    required: bool = True  # the header must contain it
+    nullable: bool = False  # cells may be empty
+    minimum: float | None = None
+    maximum: float | None = None
+    allowed: tuple[str, ...] | None = None
+    aliases: tuple[str, ...] = ()
+    translations: Mapping[str, str] = field(default_factory=dict)
+    pseudonymise: bool = False
+
+
+@dataclass(frozen=True)
+class SourceContract:
+    table: str  # raw table name, also the Dagster asset key ("raw", table) and dbt source
+    folder: str  # landing sub-folder
+    patterns: tuple[str, ...]  # file name globs
+    columns: tuple[Column, ...]
+    description: str
+    # Above this share of bad rows the whole file is rejected instead of mostly quarantined.
+    max_quarantine_share: float = 0.05
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+
+def _text(name: str, **kwargs: object) -> Column:
+    return Column(name, pl.String(), **kwargs)  # type: ignore[arg-type]
+
+
+def _int(name: str, **kwargs: object) -> Column:
+    return Column(name, pl.Int64(), **kwargs)  # type: ignore[arg-type]
+
+
+def _float(name: str, **kwargs: object) -> Column:
+    return Column(name, pl.Float64(), **kwargs)  # type: ignore[arg-type]
+
+
+def _bool(name: str, **kwargs: object) -> Column:
+    return Column(name, pl.Boolean(), **kwargs)  # type: ignore[arg-type]
+
+
+def _date(name: str, **kwargs: object) -> Column:
+    return Column(name, pl.Date(), **kwargs)  # type: ignore[arg-type]
+
+
+def _timestamp(name: str, **kwargs: object) -> Column:
+    return Column(name, pl.Datetime("us"), **kwargs)  # type: ignore[arg-type]
+
+
+DEPARTMENTS = (
+    "Manufacturing", "Customer Support", "Sales", "Finance",
+    "Human Resources", "R&D", "Procurement", "IT",
+)  # fmt: skip
+PRODUCTION_LINES = tuple(f"L{n:02d}" for n in range(1, 9))
+REGIONS = ("NORTH", "SOUTH", "EAST", "WEST", "CENTRAL", "ISLANDS")
+CHANNELS = ("direct", "partner", "online")
+
+HR_SURVEY = SourceContract(
+    table="hr_survey_responses",
+    folder="hr_surveys",
+    patterns=("survey_*.csv", "survey_*.xlsx"),
+    description="Quarterly employee pulse survey, one row per answer.",
+    columns=(
+        _text("wave", aliases=("vague",)),
+        _date("response_date", aliases=("date_reponse", "date_réponse")),
+        _text("employee_id", aliases=("identifiant_employé", "identifiant_employe"),
+              pseudonymise=True),
+        _text("department", aliases=("département", "departement"), allowed=DEPARTMENTS),
+        _text("team", aliases=("équipe", "equipe")),
+        _int("job_satisfaction", aliases=("satisfaction_travail",), minimum=1, maximum=5),
+        _int("self_rated_productivity", aliases=("productivité_perçue", "productivite_percue"),
+             minimum=1, maximum=5),
+        _int("enps_score", aliases=("recommandation_employeur",), minimum=0, maximum=10),
+        _text("ai_tool_usage", aliases=("usage_outil_ia",), allowed=("none", "light", "heavy"),
+              translations={"aucun": "none", "léger": "light", "leger": "light",
+                            "intensif": "heavy"}),
+        _float("completion_minutes", aliases=("durée_minutes", "duree_minutes"), nullable=True,
+               required=False, minimum=0, maximum=600),
+        _text("comment", aliases=("commentaire",), nullable=True, required=False),
+    ),
+)  # fmt: skip
+
+HR_ROSTER = SourceContract(
+    table="hr_roster",
+    folder="hr_roster",
+    patterns=("roster*.csv",),
+    description="Every employee ever employed, with hire and exit dates.",
+    columns=(
+        _text("employee_id", pseudonymise=True),
+        _text("department", allowed=DEPARTMENTS),
+        _text("team"),
+        _date("hire_date"),
+        _date("exit_date", nullable=True),
+    ),
+)
+
+OPERATIONS_TASKS = SourceContract(
+    table="operations_tasks",
+    folder="operations",
+    patterns=("tasks_*.jsonl",),
+    description="Task events from operational systems, one row per task.",
+    columns=(
+        _text("task_id"),
+        _text("process"),
+        _text("task_type", nullable=True),
+        _text("department", allowed=DEPARTMENTS),
+        _text("team", nullable=True),
+        _text("employee_id", nullable=True, pseudonymise=True),
+        _timestamp("started_at"),
+        _timestamp("ended_at", nullable=True),
+        _text("status", allowed=("completed", "abandoned")),
+        _bool("error_flag"),
+        _bool("rework_flag"),
+        _bool("ai_assisted"),
+    ),
+)
+
+SALES_ORDERS = SourceContract(
+    table="sales_orders",
+    folder="sales",
+    patterns=("orders_*.csv",),
+    description="Sales orders, one row per order.",
+    columns=(
+        _text("order_id"),
+        _text("customer_id"),
+        _text("product_id"),
+        _text("region", allowed=REGIONS),
+        _text("channel", allowed=CHANNELS),
+        _date("order_date"),
+        _float("amount", minimum=0, maximum=10_000_000),
+        _float("margin", minimum=-10_000_000, maximum=10_000_000),
+    ),
+)
+
+SALES_CUSTOMERS = SourceContract(
+    table="sales_customers",
+    folder="sales",
+    patterns=("customers*.csv",),
+    description="Customer master data.",
+    columns=(
+        _text("customer_id"),
+        _text("region", allowed=REGIONS),
+        _text("segment"),
+        _date("first_order_date"),
+    ),
+)
+
+FEEDBACK = SourceContract(
+    table="feedback_responses",
+    folder="feedback",
+    patterns=("feedback_*.csv",),
+    description="Customer CSAT (1–5) and NPS (0–10) answers.",
+    columns=(
+        _text("response_id"),
+        _date("response_date"),
+        _text("region", allowed=REGIONS),
+        _text("channel", allowed=CHANNELS),
+        _text("survey", allowed=("csat", "nps")),
+        _int("score", minimum=0, maximum=10),
+    ),
+)
+
+QC_INSPECTIONS = SourceContract(
+    table="qc_inspections",
+    folder="quality",
+    patterns=("inspections_*.csv",),
+    description="Quality-control inspections, one row per inspected unit.",
+    columns=(
+        _text("unit_serial"),
+        _text("line", allowed=PRODUCTION_LINES),
+        _timestamp("inspected_at"),
+        _int("defects_found", minimum=0, maximum=1000),
+        _bool("defective"),
+        _bool("reworked"),
+        _bool("passed_first_time"),
+        _int("opportunities_per_unit", minimum=1, maximum=100_000),
+    ),
+)
+
+QC_PRODUCTION_RUNS = SourceContract(
+    table="qc_production_runs",
+    folder="quality",
+    patterns=("production_runs_*.csv",),
+    description="Production per line and shift.",
+    columns=(
+        _date("run_date"),
+        _text("line", allowed=PRODUCTION_LINES),
+        _text("shift", allowed=("A", "B", "C")),
+        _int("units_produced", minimum=0, maximum=1_000_000),
+        _float("production_hours", minimum=0, maximum=24),
+    ),
+)
+
+QC_CLAIMS = SourceContract(
+    table="qc_claims",
+    folder="quality",
+    patterns=("claims*.csv",),
+    description="Recalls, warranty claims and returns attributed to a production line.",
+    columns=(
+        _text("claim_id"),
+        _date("claim_date"),
+        _text("line", allowed=PRODUCTION_LINES),
+        _text("claim_type", allowed=("warranty", "recall", "return")),
+        _int("units_affected", minimum=0, maximum=10_000_000),
+        _float("cost", minimum=0, maximum=1_000_000_000),
+    ),
+)
+
+PRODUCT_LAUNCHES = SourceContract(
+    table="product_launches",
+    folder="products",
+    patterns=("launches*.csv",),
+    description="Products and services launched, with idea and launch dates.",
+    columns=(
+        _text("product_id"),
+        _text("product_name"),
+        _text("rnd_team"),
+        _date("idea_date"),
+        _date("launch_date"),
+        _bool("ai_assisted"),
+        _bool("ai_enabled"),
+    ),
+)
+
+CONTRACTS: dict[str, SourceContract] = {
+    contract.table: contract
+    for contract in (
+        HR_SURVEY,
+        HR_ROSTER,
+        OPERATIONS_TASKS,
+        SALES_ORDERS,
+        SALES_CUSTOMERS,
+        FEEDBACK,
+        QC_INSPECTIONS,
+        QC_PRODUCTION_RUNS,
+        QC_CLAIMS,
+        PRODUCT_LAUNCHES,
+    )
+}

@@ -1,0 +1,117 @@
+"""The load ledger: which file, with which content, was loaded when and how it went.
+
+It makes reruns idempotent (a file already loaded with the same content is skipped; a
+changed file replaces its own rows) and keeps the per-run accounting
+read = loaded + quarantined for every file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+SCHEMA = "audit"
+DDL = f"""
+create schema if not exists {SCHEMA};
+create table if not exists {SCHEMA}.load_ledger (
+    source varchar not null,
+    file_path varchar not null,
+    content_hash varchar not null,
+    status varchar not null,
+    rows_read bigint not null,
+    rows_loaded bigint not null,
+    rows_quarantined bigint not null,
+    message varchar,
+    run_id varchar not null,
+    loaded_at timestamp not null,
+    primary key (source, file_path)
+);
+create table if not exists {SCHEMA}.load_accounting (
+    run_id varchar not null,
+    source varchar not null,
+    file_path varchar not null,
+    content_hash varchar not null,
+    status varchar not null,
+    rows_read bigint not null,
+    rows_loaded bigint not null,
+    rows_quarantined bigint not null,
+    message varchar,
+    recorded_at timestamp not null
+);
+create table if not exists {SCHEMA}.quarantine (
+    source varchar not null,
+    file_path varchar not null,
+    source_row bigint not null,
+    column_name varchar,
+    reason varchar not null,
+    raw_values varchar,
+    run_id varchar not null,
+    quarantined_at timestamp not null
+);
+"""
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    source: str
+    file_path: str
+    content_hash: str
+    status: str  # loaded | unchanged | duplicate | rejected
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class PreviousLoad:
+    content_hash: str
+    status: str
+    message: str | None
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(DDL)
+
+
+def content_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def previous_loads(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, PreviousLoad]:
+    rows = con.execute(
+        f"select file_path, content_hash, status, message from {SCHEMA}.load_ledger "
+        "where source = ?",
+        [source],
+    ).fetchall()
+    return {path: PreviousLoad(digest, status, message) for path, digest, status, message in rows}
+
+
+def record(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, run_id: str) -> None:
+    """Write the outcome to the ledger (latest state) and the accounting log (history)."""
+    values = [
+        outcome.source,
+        outcome.file_path,
+        outcome.content_hash,
+        outcome.status,
+        outcome.rows_read,
+        outcome.rows_loaded,
+        outcome.rows_quarantined,
+        outcome.message,
+        run_id,
+    ]
+    con.execute(
+        f"insert or replace into {SCHEMA}.load_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
+        values,
+    )
+    con.execute(
+        f"insert into {SCHEMA}.load_accounting values (?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
+        [run_id, *values[:-1]],
+    )

@@ -1,0 +1,252 @@
+"""Load one source's landing files into its raw table, file by file, idempotently.
+
+Each file is written in one transaction together with its ledger entry, so a run killed
+half-way leaves every file either fully loaded or not at all, and a rerun picks up
+exactly the files that are missing or changed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from ingestion import ledger
+from ingestion.contracts import SourceContract
+from ingestion.errors import IngestionError, SourceLoadError
+from ingestion.pseudonymise import pseudonymise_column
+from ingestion.readers import ROW_NUMBER, read_as_text
+from ingestion.validation import conform, rename_to_contract
+
+RAW_SCHEMA = "raw"
+DUCKDB_TYPES = {
+    pl.String: "varchar",
+    pl.Int64: "bigint",
+    pl.Float64: "double",
+    pl.Boolean: "boolean",
+    pl.Date: "date",
+    pl.Datetime: "timestamp",
+}
+Progress = Callable[[ledger.FileOutcome], None]
+
+
+@dataclass
+class SourceLoadReport:
+    source: str
+    files: list[ledger.FileOutcome] = field(default_factory=list)
+
+    def total(self, attribute: str) -> int:
+        return sum(getattr(outcome, attribute) for outcome in self.files)
+
+    def count(self, status: str) -> int:
+        return sum(outcome.status == status for outcome in self.files)
+
+
+def landing_files(contract: SourceContract, landing_dir: Path) -> list[Path]:
+    folder = landing_dir / contract.folder
+    found = {path for pattern in contract.patterns for path in folder.glob(pattern)}
+    return sorted(path for path in found if path.is_file())
+
+
+def ensure_raw_table(con: duckdb.DuckDBPyConnection, contract: SourceContract) -> None:
+    columns = ",\n    ".join(
+        f"{column.name} {DUCKDB_TYPES[column.dtype.base_type()]}" for column in contract.columns
+    )
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    con.execute(
+        f"create table if not exists {RAW_SCHEMA}.{contract.table} (\n    {columns},\n"
+        "    _source_file varchar not null,\n    _source_row bigint not null,\n"
+        "    _loaded_at timestamp not null\n)"
+    )
+
+
+def load_source(
+    con: duckdb.DuckDBPyConnection,
+    contract: SourceContract,
+    landing_dir: Path,
+    key: bytes,
+    run_id: str | None = None,
+    on_file: Progress | None = None,
+) -> SourceLoadReport:
+    """Load new and changed files; raise SourceLoadError after the rest if any is rejected."""
+    run_id = run_id or uuid.uuid4().hex
+    ledger.ensure_schema(con)
+    ensure_raw_table(con, contract)
+    previous = ledger.previous_loads(con, contract.table)
+    report = SourceLoadReport(contract.table)
+    errors: list[IngestionError] = []
+    for path in landing_files(contract, landing_dir):
+        outcome, error = _load_file(con, contract, landing_dir, path, key, run_id, previous)
+        report.files.append(outcome)
+        if error is not None:
+            errors.append(error)
+        if on_file is not None:
+            on_file(outcome)
+    if errors:
+        raise SourceLoadError(contract.table, errors)
+    return report
+
+
+def _load_file(
+    con: duckdb.DuckDBPyConnection,
+    contract: SourceContract,
+    landing_dir: Path,
+    path: Path,
+    key: bytes,
+    run_id: str,
+    previous: dict[str, ledger.PreviousLoad],
+) -> tuple[ledger.FileOutcome, IngestionError | None]:
+    relative = path.relative_to(landing_dir).as_posix()
+    digest = ledger.content_hash(path)
+    before = previous.get(relative)
+    if before is not None and before.content_hash == digest:
+        if before.status == "rejected":
+            return _unchanged(contract, relative, digest), IngestionError(
+                path, f"still rejected, unchanged since the last run: {before.message}"
+            )
+        return _unchanged(contract, relative, digest), None
+    twin = next(
+        (p for p, load in previous.items() if load.content_hash == digest and p != relative),
+        None,
+    )
+    if twin is not None and previous[twin].status == "loaded":
+        outcome = ledger.FileOutcome(
+            contract.table, relative, digest, "duplicate",
+            message=f"same content as {twin}, already loaded; not loaded again",
+        )  # fmt: skip
+        ledger.record(con, outcome, run_id)
+        return outcome, None
+    try:
+        return _load_rows(con, contract, path, relative, digest, key, run_id)
+    except IngestionError as error:
+        outcome = ledger.FileOutcome(contract.table, relative, digest, "rejected", message=str(error))
+        replace_file_rows(con, {contract.table: None}, outcome, run_id)
+        return outcome, error
+
+
+def _unchanged(contract: SourceContract, relative: str, digest: str) -> ledger.FileOutcome:
+    return ledger.FileOutcome(contract.table, relative, digest, "unchanged")
+
+
+def _load_rows(
+    con: duckdb.DuckDBPyConnection,
+    contract: SourceContract,
+    path: Path,
+    relative: str,
+    digest: str,
+    key: bytes,
+    run_id: str,
+) -> tuple[ledger.FileOutcome, IngestionError | None]:
+    text = rename_to_contract(read_as_text(path), contract, path)
+    for column in contract.columns:
+        if column.pseudonymise:
+            text = pseudonymise_column(text, column.name, key)
+    conformed = conform(text, contract)
+    read, bad = text.height, conformed.quarantine.height
+    error = None
+    rows = conformed.rows
+    quarantine = conformed.quarantine
+    status = "loaded"
+    if read and bad / read > contract.max_quarantine_share:
+        error = _rejection(path, contract, read, quarantine)
+        status, rows = "rejected", rows.clear()
+        quarantine = _quarantine_everything(text, conformed.quarantine, contract, error)
+    outcome = ledger.FileOutcome(
+        contract.table, relative, digest, status,
+        rows_read=read, rows_loaded=rows.height, rows_quarantined=quarantine.height,
+        message=str(error) if error else _ignored_message(conformed.ignored_columns),
+    )  # fmt: skip
+    replace_file_rows(con, {contract.table: rows}, outcome, run_id, quarantine=quarantine)
+    return outcome, error
+
+
+def _rejection(
+    path: Path, contract: SourceContract, read: int, quarantine: pl.DataFrame
+) -> IngestionError:
+    first = quarantine.row(0, named=True)
+    return IngestionError(
+        path,
+        f"{quarantine.height} of {read} rows invalid, above the {contract.max_quarantine_share:.0%} "
+        f"limit, so the whole file is quarantined; first: {first['reason']}",
+        row=first[ROW_NUMBER],
+        column=first["column_name"],
+        fix="correct the export and deliver the file again; it reloads cleanly",
+    )
+
+
+def _quarantine_everything(
+    text: pl.DataFrame, invalid: pl.DataFrame, contract: SourceContract, error: IngestionError
+) -> pl.DataFrame:
+    """The valid rows of a rejected file join the quarantine too, so none is lost."""
+    valid = text.join(invalid.select(ROW_NUMBER), on=ROW_NUMBER, how="anti").select(
+        ROW_NUMBER,
+        pl.lit(None, dtype=pl.String).alias("column_name"),
+        pl.lit(f"file rejected: {error.problem}").alias("reason"),
+        pl.struct(contract.column_names).struct.json_encode().alias("raw_values"),
+    )
+    return pl.concat([invalid, valid]).sort(ROW_NUMBER)
+
+
+def _ignored_message(ignored: tuple[str, ...]) -> str | None:
+    if not ignored:
+        return None
+    return f"columns not in the contract were ignored: {', '.join(ignored)}"
+
+
+def replace_file_rows(
+    con: duckdb.DuckDBPyConnection,
+    tables: dict[str, pl.DataFrame | None],
+    outcome: ledger.FileOutcome,
+    run_id: str,
+    quarantine: pl.DataFrame | None = None,
+) -> None:
+    """Swap one file's rows in each raw table, its quarantine and its ledger entry atomically."""
+    relative = outcome.file_path
+    con.execute("begin transaction")
+    try:
+        for table, rows in tables.items():
+            con.execute(f"delete from {RAW_SCHEMA}.{table} where _source_file = ?", [relative])
+            if rows is not None and rows.height:
+                _insert_rows(con, f"{RAW_SCHEMA}.{table}", rows, relative)
+        con.execute(
+            f"delete from {ledger.SCHEMA}.quarantine where source = ? and file_path = ?",
+            [outcome.source, relative],
+        )
+        if quarantine is not None and quarantine.height:
+            _insert_quarantine(con, outcome.source, relative, quarantine, run_id)
+        ledger.record(con, outcome, run_id)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, relative: str) -> None:
+    con.register("incoming_rows", rows.to_arrow())
+    try:
+        con.execute(
+            f"insert into {table} by name select * exclude ({ROW_NUMBER}), "
+            f"? as _source_file, {ROW_NUMBER} as _source_row, now()::timestamp as _loaded_at "
+            "from incoming_rows",
+            [relative],
+        )
+    finally:
+        con.unregister("incoming_rows")
+
+
+def _insert_quarantine(
+    con: duckdb.DuckDBPyConnection, source: str, relative: str, quarantine: pl.DataFrame, run_id: str
+) -> None:
+    con.register("incoming_quarantine", quarantine.to_arrow())
+    try:
+        con.execute(
+            f"insert into {ledger.SCHEMA}.quarantine select ?, ?, {ROW_NUMBER}, column_name, "
+            "reason, raw_values, ?, now()::timestamp from incoming_quarantine",
+            [source, relative, run_id],
+        )
+    finally:
+        con.unregister("incoming_quarantine")

@@ -1,0 +1,114 @@
+"""Read a landing file into an all-text Polars frame, whatever its encoding or format.
+
+Everything is read as text first so that a bad value becomes a quarantined row naming
+its column, not a parser exception from deep inside a library.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from pathlib import Path
+
+import polars as pl
+
+from ingestion.errors import IngestionError
+
+ROW_NUMBER = "_source_row"
+SEPARATORS = (",", ";", "\t", "|")
+
+
+def read_as_text(path: Path) -> pl.DataFrame:
+    """Columns as in the file's header (all String) plus `_source_row`, 1 = first data row."""
+    if path.stat().st_size == 0:
+        raise IngestionError(path, "the file is empty", fix="re-export it from the source system")
+    readers = {".csv": _read_csv, ".jsonl": _read_jsonl, ".ndjson": _read_jsonl, ".xlsx": _read_xlsx}
+    reader = readers.get(path.suffix.lower())
+    if reader is None:
+        raise IngestionError(path, f"unsupported file type '{path.suffix}'")
+    frame = reader(path)
+    return frame.with_row_index(ROW_NUMBER, offset=1).with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
+
+
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, the usual Latin-1 of survey exports."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise IngestionError(
+                path, "the file is neither UTF-8 nor Latin-1", fix="export it as UTF-8"
+            ) from error
+
+
+def sniff_separator(header: str) -> str:
+    return max(SEPARATORS, key=header.count)
+
+
+def _read_csv(path: Path) -> pl.DataFrame:
+    text = decode(path.read_bytes(), path)
+    header = text.split("\n", 1)[0]
+    if not header.strip():
+        raise IngestionError(path, "the first line is empty; a header row is expected", row=0)
+    separator = sniff_separator(header)
+    try:
+        return pl.read_csv(
+            io.StringIO(text),
+            separator=separator,
+            infer_schema=False,
+            missing_utf8_is_empty_string=False,
+        )
+    except pl.exceptions.PolarsError as error:
+        raise _locate_csv_error(path, text, separator, error) from error
+
+
+def _locate_csv_error(path: Path, text: str, separator: str, error: Exception) -> IngestionError:
+    rows = csv.reader(io.StringIO(text), delimiter=separator)
+    width = len(next(rows))
+    for row_number, row in enumerate(rows, start=1):
+        if len(row) != width:
+            return IngestionError(
+                path,
+                f"{len(row)} fields where the header has {width} (separator '{separator}')",
+                row=row_number,
+                fix="check for an unquoted separator or a truncated line",
+            )
+    return IngestionError(path, f"unreadable CSV: {error}")
+
+
+def _read_jsonl(path: Path) -> pl.DataFrame:
+    try:
+        frame = pl.read_ndjson(path, infer_schema_length=None)
+    except pl.exceptions.PolarsError as error:
+        raise _locate_json_error(path, error) from error
+    return frame.select(pl.all().cast(pl.String))
+
+
+def _locate_json_error(path: Path, error: Exception) -> IngestionError:
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        for row_number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                json.loads(line)
+            except json.JSONDecodeError as bad:
+                return IngestionError(
+                    path,
+                    f"invalid JSON at character {bad.pos + 1}: {bad.msg}",
+                    row=row_number,
+                    fix="each line must be one complete JSON object (a truncated last line?)",
+                )
+    return IngestionError(path, f"unreadable JSON Lines: {error}")
+
+
+def _read_xlsx(path: Path) -> pl.DataFrame:
+    try:
+        return pl.read_excel(path, infer_schema_length=0)
+    except Exception as error:  # fastexcel raises its own exception types
+        raise IngestionError(path, f"unreadable XLSX workbook: {error}") from error

@@ -1,0 +1,40 @@
+"""Where the warehouse keeps its files, read from the environment with sensible defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _path(variable: str, default: Path) -> Path:
+    value = os.environ.get(variable)
+    return Path(value).expanduser().resolve() if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every path the pipeline reads or writes.
+
+    `AIROI_DATA_DIR` moves them all at once; each can also be set on its own.
+    `AIROI_WAREHOUSE_PATH` is the variable dbt's profile reads too.
+    """
+
+    data_dir: Path
+    landing_dir: Path
+    warehouse_path: Path
+    serving_path: Path
+    key_file: Path
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data_dir = _path("AIROI_DATA_DIR", PROJECT_ROOT / "data")
+        return cls(
+            data_dir=data_dir,
+            landing_dir=_path("AIROI_LANDING_DIR", data_dir / "landing"),
+            warehouse_path=_path("AIROI_WAREHOUSE_PATH", data_dir / "warehouse.duckdb"),
+            serving_path=_path("AIROI_SERVING_PATH", data_dir / "serving" / "ai_roi.duckdb"),
+            key_file=_path("AIROI_PSEUDONYMISATION_KEY_FILE", PROJECT_ROOT / ".pseudonymisation.key"),
+        )

@@ -1,0 +1,147 @@
+"""Conform an all-text frame to its contract: names, types, ranges, allowed values.
+
+Every row comes out either typed and valid, or in the quarantine with the columns at
+fault, a reason per column and its raw values, so nothing read is lost.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from ingestion.contracts import BOOLEAN_WORDS, Column, SourceContract
+from ingestion.errors import IngestionError
+from ingestion.readers import ROW_NUMBER
+
+TYPE_NAMES = {
+    pl.Int64: "whole number",
+    pl.Float64: "number",
+    pl.Boolean: "true/false value",
+    pl.Date: "date (YYYY-MM-DD)",
+    pl.Datetime: "timestamp (YYYY-MM-DDTHH:MM:SS)",
+    pl.String: "text",
+}
+REASONS = "_reasons"
+
+
+@dataclass(frozen=True)
+class Conformed:
+    rows: pl.DataFrame  # valid rows: contract columns typed, plus _source_row
+    quarantine: pl.DataFrame  # _source_row, column_name, reason, raw_values
+    ignored_columns: tuple[str, ...]
+
+
+def normalise_header(name: str) -> str:
+    name = unicodedata.normalize("NFC", name).replace("\ufeff", "").strip().lower()
+    return "_".join(name.split())
+
+
+def rename_to_contract(frame: pl.DataFrame, contract: SourceContract, path: Path) -> pl.DataFrame:
+    """Map header aliases onto contract names; fail naming any missing required column."""
+    lookup = {}
+    for column in contract.columns:
+        for alias in (column.name, *column.aliases):
+            lookup[normalise_header(alias)] = column.name
+    renames = {
+        original: lookup.get(normalise_header(original), normalise_header(original))
+        for original in frame.columns
+        if original != ROW_NUMBER
+    }
+    frame = frame.rename(renames)
+    for column in contract.columns:
+        if column.name in frame.columns:
+            continue
+        if column.required:
+            accepted = ", ".join(repr(name) for name in (column.name, *column.aliases))
+            found = ", ".join(repr(name) for name in renames)
+            raise IngestionError(
+                path,
+                f"required column missing (accepted names: {accepted}; found: {found})",
+                row=0,
+                column=column.name,
+                fix="add the column to the export, or check the separator and header line",
+            )
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column.name))
+    return frame
+
+
+def _clean(name: str) -> pl.Expr:
+    text = pl.col(name).str.strip_chars()
+    return pl.when(text == "").then(None).otherwise(text)
+
+
+def _typed(column: Column) -> pl.Expr:
+    text = _clean(column.name)
+    if column.translations:
+        text = text.replace(dict(column.translations))
+    dtype = column.dtype
+    if dtype == pl.Int64:
+        return text.cast(pl.Int64, strict=False)
+    if dtype == pl.Float64:
+        # Decimal commas from European exports; thousands separators are not expected.
+        return text.str.replace(r"^(-?\d+),(\d+)$", "$1.$2").cast(pl.Float64, strict=False)
+    if dtype == pl.Boolean:
+        return text.str.to_lowercase().replace_strict(
+            BOOLEAN_WORDS, default=None, return_dtype=pl.Boolean
+        )
+    if dtype == pl.Date:
+        return pl.coalesce(
+            text.str.to_date("%Y-%m-%d", strict=False),
+            text.str.to_datetime(strict=False, time_unit="us").dt.date(),
+        )
+    if isinstance(dtype, pl.Datetime):
+        return text.str.to_datetime(strict=False, time_unit="us")
+    return text
+
+
+def _reason(column: Column) -> pl.Expr:
+    """The first problem with this column's value, as text, or null when it is fine."""
+    text, typed = _clean(column.name), _typed(column)
+    type_name = TYPE_NAMES.get(column.dtype.base_type(), str(column.dtype))
+    prefix = f"{column.name}: "
+    checks: list[tuple[pl.Expr, pl.Expr]] = [
+        (text.is_null() & pl.lit(not column.nullable), pl.lit(prefix + "missing value")),
+        (text.is_not_null() & typed.is_null(), pl.format(prefix + "'{}' is not a valid " + type_name, text)),
+    ]  # fmt: skip
+    if column.minimum is not None:
+        message = prefix + "{} is below the minimum " + f"{column.minimum:g}"
+        checks.append((typed < column.minimum, pl.format(message, typed)))
+    if column.maximum is not None:
+        message = prefix + "{} is above the maximum " + f"{column.maximum:g}"
+        checks.append((typed > column.maximum, pl.format(message, typed)))
+    if column.allowed is not None:
+        message = prefix + "'{}' is not one of " + ", ".join(column.allowed)
+        checks.append((typed.is_in(column.allowed).not_(), pl.format(message, typed)))
+    condition, message = checks[0]
+    chain = pl.when(condition).then(message)
+    for condition, message in checks[1:]:
+        chain = chain.when(condition).then(message)
+    return chain.otherwise(None)
+
+
+def conform(frame: pl.DataFrame, contract: SourceContract) -> Conformed:
+    """Split a frame already renamed to the contract into valid rows and quarantine."""
+    names = contract.column_names
+    ignored = tuple(c for c in frame.columns if c not in names and c != ROW_NUMBER)
+    checked = frame.with_columns(
+        pl.concat_list([_reason(column) for column in contract.columns])
+        .list.drop_nulls()
+        .alias(REASONS)
+    )
+    bad = pl.col(REASONS).list.len() > 0
+    rows = checked.filter(bad.not_()).select(
+        ROW_NUMBER, *[_typed(column).alias(column.name) for column in contract.columns]
+    )
+    quarantine = checked.filter(bad).select(
+        ROW_NUMBER,
+        pl.col(REASONS)
+        .list.eval(pl.element().str.split(": ").list.first())
+        .list.join(", ")
+        .alias("column_name"),
+        pl.col(REASONS).list.join("; ").alias("reason"),
+        pl.struct(names).struct.json_encode().alias("raw_values"),
+    )
+    return Conformed(rows=rows, quarantine=quarantine, ignored_columns=ignored)

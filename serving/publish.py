@@ -1,0 +1,76 @@
+"""Publish the marts into a separate serving DuckDB file that BI tools open read-only.
+
+BI readers never open the pipeline's warehouse (DuckDB allows one writer, and a reader
+blocks it). The serving file is written beside its final name, in a storage version
+DuckDB 1.x clients can open, and swapped in with an atomic rename: a reader sees the
+previous publish or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+# DuckDB 2.0 writes a storage format 1.x clients cannot open; BI tools lag behind.
+SERVING_STORAGE_VERSION = "v1.4.0"
+PUBLISHED_SCHEMAS = ("marts",)
+
+
+@dataclass(frozen=True)
+class PublishReport:
+    serving_path: Path
+    run_id: str
+    tables: dict[str, int]  # "schema.table" → rows
+
+
+def publish(
+    warehouse: duckdb.DuckDBPyConnection,
+    serving_path: Path,
+    run_id: str,
+    schemas: tuple[str, ...] = PUBLISHED_SCHEMAS,
+) -> PublishReport:
+    serving_path.parent.mkdir(parents=True, exist_ok=True)
+    staging_path = serving_path.with_name(serving_path.name + ".tmp")
+    staging_path.unlink(missing_ok=True)
+    warehouse.execute(
+        f"attach '{staging_path}' as serving_next (storage_version '{SERVING_STORAGE_VERSION}')"
+    )
+    try:
+        tables = _copy_tables(warehouse, schemas)
+        _write_publish_info(warehouse, run_id)
+    finally:
+        warehouse.execute("detach serving_next")
+    os.replace(staging_path, serving_path)
+    return PublishReport(serving_path=serving_path, run_id=run_id, tables=tables)
+
+
+def _copy_tables(warehouse: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -> dict[str, int]:
+    placeholders = ", ".join("?" for _ in schemas)
+    relations = warehouse.execute(
+        "select table_schema, table_name from information_schema.tables "
+        f"where table_catalog = current_database() and table_schema in ({placeholders}) "
+        "order by table_schema, table_name",
+        list(schemas),
+    ).fetchall()
+    copied = {}
+    for schema in sorted({schema for schema, _ in relations}):
+        warehouse.execute(f"create schema serving_next.{schema}")
+    for schema, table in relations:
+        warehouse.execute(
+            f"create table serving_next.{schema}.{table} as select * from {schema}.{table}"
+        )
+        copied[f"{schema}.{table}"] = warehouse.execute(
+            f"select count(*) from serving_next.{schema}.{table}"
+        ).fetchone()[0]
+    return copied
+
+
+def _write_publish_info(warehouse: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    warehouse.execute(
+        "create table serving_next.main.publish_info as "
+        "select ? as run_id, now()::timestamp as published_at",
+        [run_id],
+    )

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Command 2: set up .venv, lint Python and SQL, run the whole test suite.
+# Extra arguments go to pytest (e.g. -k ingestion).
+set -euo pipefail
+cd "$(dirname "$0")"
+bash scripts/setup.sh
+export PATH="$PWD/.venv/bin:$PATH"
+echo "==> ruff"
+ruff check .
+ruff format --check .
+echo "==> sqlfluff"
+sqlfluff lint dbt
+echo "==> pytest"
+pytest "$@"
