@@ -32,9 +32,9 @@ def _generate_demo_data(settings: Settings, scale: float) -> None:
 def run_pipeline() -> bool:
     import dagster as dg
 
-    from dagster_project.dbt_project import dbt_project
+    from dagster_project.dbt_project import prepare_manifest
 
-    dbt_project.preparer.prepare(dbt_project)
+    prepare_manifest()
     from dagster_project.definitions import defs
 
     job = defs.resolve_job_def("full_pipeline")

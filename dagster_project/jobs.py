@@ -28,7 +28,9 @@ def landing_fingerprint(landing_dir: Path) -> str:
     if landing_dir.exists():
         for path in sorted(p for p in landing_dir.rglob("*") if p.is_file()):
             stat = path.stat()
-            digest.update(f"{path.relative_to(landing_dir)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+            digest.update(
+                f"{path.relative_to(landing_dir)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode()
+            )
     return digest.hexdigest()
 
 

@@ -123,7 +123,9 @@ def _load_file(
     try:
         return _load_rows(con, contract, path, relative, digest, key, run_id)
     except IngestionError as error:
-        outcome = ledger.FileOutcome(contract.table, relative, digest, "rejected", message=str(error))
+        outcome = ledger.FileOutcome(
+            contract.table, relative, digest, "rejected", message=str(error)
+        )
         replace_file_rows(con, {contract.table: None}, outcome, run_id)
         return outcome, error
 
@@ -170,8 +172,9 @@ def _rejection(
     first = quarantine.row(0, named=True)
     return IngestionError(
         path,
-        f"{quarantine.height} of {read} rows invalid, above the {contract.max_quarantine_share:.0%} "
-        f"limit, so the whole file is quarantined; first: {first['reason']}",
+        f"{quarantine.height} of {read} rows invalid, above the "
+        f"{contract.max_quarantine_share:.0%} limit, so the whole file is quarantined; "
+        f"first: {first['reason']}",
         row=first[ROW_NUMBER],
         column=first["column_name"],
         fix="correct the export and deliver the file again; it reloads cleanly",
@@ -225,7 +228,9 @@ def replace_file_rows(
         raise
 
 
-def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, relative: str) -> None:
+def _insert_rows(
+    con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, relative: str
+) -> None:
     con.register("incoming_rows", rows.to_arrow())
     try:
         con.execute(
@@ -239,7 +244,11 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame,
 
 
 def _insert_quarantine(
-    con: duckdb.DuckDBPyConnection, source: str, relative: str, quarantine: pl.DataFrame, run_id: str
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    relative: str,
+    quarantine: pl.DataFrame,
+    run_id: str,
 ) -> None:
     con.register("incoming_quarantine", quarantine.to_arrow())
     try:

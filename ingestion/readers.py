@@ -24,12 +24,19 @@ def read_as_text(path: Path) -> pl.DataFrame:
     """Columns as in the file's header (all String) plus `_source_row`, 1 = first data row."""
     if path.stat().st_size == 0:
         raise IngestionError(path, "the file is empty", fix="re-export it from the source system")
-    readers = {".csv": _read_csv, ".jsonl": _read_jsonl, ".ndjson": _read_jsonl, ".xlsx": _read_xlsx}
+    readers = {
+        ".csv": _read_csv,
+        ".jsonl": _read_jsonl,
+        ".ndjson": _read_jsonl,
+        ".xlsx": _read_xlsx,
+    }
     reader = readers.get(path.suffix.lower())
     if reader is None:
         raise IngestionError(path, f"unsupported file type '{path.suffix}'")
     frame = reader(path)
-    return frame.with_row_index(ROW_NUMBER, offset=1).with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
+    return frame.with_row_index(ROW_NUMBER, offset=1).with_columns(
+        pl.col(ROW_NUMBER).cast(pl.Int64)
+    )
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -58,12 +65,7 @@ def _read_csv(path: Path) -> pl.DataFrame:
         raise IngestionError(path, "the first line is empty; a header row is expected", row=0)
     separator = sniff_separator(header)
     try:
-        return pl.read_csv(
-            io.StringIO(text),
-            separator=separator,
-            infer_schema=False,
-            missing_utf8_is_empty_string=False,
-        )
+        return pl.read_csv(io.StringIO(text), separator=separator, infer_schema=False)
     except pl.exceptions.PolarsError as error:
         raise _locate_csv_error(path, text, separator, error) from error
 

@@ -34,7 +34,9 @@ ASSUMPTION_DEFAULTS = {
     "horizon_years": 3.0,
     "benefit_risk_haircut": 0.10,
 }
-LINEAGE = "_source_file varchar not null, _source_row bigint not null, _loaded_at timestamp not null"
+LINEAGE = (
+    "_source_file varchar not null, _source_row bigint not null, _loaded_at timestamp not null"
+)
 DDL = f"""
 create table if not exists {RAW_SCHEMA}.initiatives (
     initiative_id varchar, initiative_name varchar, owner varchar, description varchar,
@@ -127,8 +129,11 @@ def parse_initiative(path: Path) -> dict[str, pl.DataFrame | None]:
         "development_cost": _number(costs, "development", path, "costs.development"),
         "implementation_cost": _number(costs, "implementation", path, "costs.implementation"),
         "running_cost_monthly": _number(costs, "running_monthly", path, "costs.running_monthly"),
-        **{name: _number(assumptions, name, path, f"assumptions.{name}") for name in ASSUMPTION_DEFAULTS},
-    }  # fmt: skip
+        **{
+            name: _number(assumptions, name, path, f"assumptions.{name}")
+            for name in ASSUMPTION_DEFAULTS
+        },
+    }
     return {
         "initiatives": _frame([initiative]),
         "initiative_units": _frame(_units(spec, initiative_id, unit_type, path)),
@@ -137,8 +142,10 @@ def parse_initiative(path: Path) -> dict[str, pl.DataFrame | None]:
 
 
 def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
-    return pl.DataFrame(rows, infer_schema_length=None).with_row_index(ROW_NUMBER, offset=1).with_columns(
-        pl.col(ROW_NUMBER).cast(pl.Int64)
+    return (
+        pl.DataFrame(rows, infer_schema_length=None)
+        .with_row_index(ROW_NUMBER, offset=1)
+        .with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
     )
 
 

@@ -36,5 +36,7 @@ class Settings:
             landing_dir=_path("AIROI_LANDING_DIR", data_dir / "landing"),
             warehouse_path=_path("AIROI_WAREHOUSE_PATH", data_dir / "warehouse.duckdb"),
             serving_path=_path("AIROI_SERVING_PATH", data_dir / "serving" / "ai_roi.duckdb"),
-            key_file=_path("AIROI_PSEUDONYMISATION_KEY_FILE", PROJECT_ROOT / ".pseudonymisation.key"),
+            key_file=_path(
+                "AIROI_PSEUDONYMISATION_KEY_FILE", PROJECT_ROOT / ".pseudonymisation.key"
+            ),
         )

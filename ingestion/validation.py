@@ -102,10 +102,11 @@ def _reason(column: Column) -> pl.Expr:
     text, typed = _clean(column.name), _typed(column)
     type_name = TYPE_NAMES.get(column.dtype.base_type(), str(column.dtype))
     prefix = f"{column.name}: "
+    invalid = prefix + "'{}' is not a valid " + type_name
     checks: list[tuple[pl.Expr, pl.Expr]] = [
         (text.is_null() & pl.lit(not column.nullable), pl.lit(prefix + "missing value")),
-        (text.is_not_null() & typed.is_null(), pl.format(prefix + "'{}' is not a valid " + type_name, text)),
-    ]  # fmt: skip
+        (text.is_not_null() & typed.is_null(), pl.format(invalid, text)),
+    ]
     if column.minimum is not None:
         message = prefix + "{} is below the minimum " + f"{column.minimum:g}"
         checks.append((typed < column.minimum, pl.format(message, typed)))

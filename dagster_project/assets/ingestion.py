@@ -4,6 +4,8 @@ Asset keys are ("raw", <table>): the dbt source `raw.<table>` maps onto them by 
 so the ingestion and dbt lineage form one graph.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -11,6 +13,7 @@ import dagster as dg
 from dagster_project.resources import WarehouseResource
 from ingestion import registry
 from ingestion.contracts import CONTRACTS, SourceContract
+from ingestion.errors import SourceLoadError
 from ingestion.ledger import FileOutcome
 from ingestion.loader import SourceLoadReport, load_source
 
@@ -27,6 +30,18 @@ def _log_file(context: dg.AssetExecutionContext):
         )
 
     return log
+
+
+@contextmanager
+def _failing_clearly() -> Iterator[None]:
+    """Rejected files fail the step with the loader's message (file, row, column, fix)."""
+    try:
+        yield
+    except SourceLoadError as error:
+        raise dg.Failure(
+            description=str(error),
+            metadata={"rejected_files": [str(e.path) for e in error.errors]},
+        ) from error
 
 
 def _load_metadata(report: SourceLoadReport, table_rows: int) -> dict[str, int]:
@@ -55,8 +70,10 @@ def build_source_asset(contract: SourceContract) -> dg.AssetsDefinition:
         description=f"{contract.description} Loaded from `<landing>/{contract.folder}/`.",
         metadata={"landing_folder": contract.folder, "file_patterns": ", ".join(contract.patterns)},
     )
-    def _load(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-        with warehouse.connect() as con:
+    def _load(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
+        with warehouse.connect() as con, _failing_clearly():
             report = load_source(
                 con,
                 contract,
@@ -85,7 +102,7 @@ def build_source_asset(contract: SourceContract) -> dg.AssetsDefinition:
     pool="duckdb",
 )
 def initiative_registry(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    with warehouse.connect() as con:
+    with warehouse.connect() as con, _failing_clearly():
         report = registry.load_registry(con, Path(warehouse.landing_dir), run_id=context.run_id)
         counts = {table: _row_count(con, table) for table in registry.TABLES}
     for table in registry.TABLES:

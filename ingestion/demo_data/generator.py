@@ -1,0 +1,42 @@
+"""generate(): write every landing file of the demo company, then its ground truth."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .company import Staff, build_roster
+from .feedback import write_feedback
+from .hr import write_roster, write_surveys
+from .operations import write_operations
+from .products import build_launches, write_launches
+from .quality import write_quality
+from .registry import write_registry
+from .sales import write_sales
+from .truth import ground_truth
+
+
+def generate(landing_dir: Path, scale: float = 1.0, seed: int = 42) -> dict[str, Any]:
+    """Write the landing files and `<landing_dir>/ground_truth.json`; return the ground truth.
+
+    The same seed and scale always give byte-identical files. `scale` multiplies the
+    volume of tasks, inspections, orders (and customers) and feedback answers.
+    """
+    landing = Path(landing_dir)
+    landing.mkdir(parents=True, exist_ok=True)
+    roster = build_roster(seed)
+    launches = build_launches(seed)
+    quality, claims = write_quality(landing, seed, scale)
+    written = {
+        "hr_roster": write_roster(landing, roster),
+        "hr_surveys": write_surveys(landing, roster, seed),
+        "operations": write_operations(landing, Staff(roster), seed, scale),
+        "quality": quality,
+        "sales": write_sales(landing, launches, seed, scale),
+        "feedback": write_feedback(landing, seed, scale),
+        "products": write_launches(landing, launches),
+        "initiatives": write_registry(landing),
+    }
+    truth = ground_truth(seed, scale, claims, written)
+    text = json.dumps(truth, indent=2, ensure_ascii=False) + "\n"
+    (landing / "ground_truth.json").write_text(text, encoding="utf-8")
+    return truth

@@ -1,0 +1,60 @@
+"""Shared fixtures. `pipeline` generates demo data and runs the real job once per session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from ingestion.settings import Settings
+
+# Small enough for a quick suite, large enough for every effect to be estimable.
+DEMO_SCALE = 0.3
+
+
+@dataclass
+class PipelineRun:
+    settings: Settings
+    defs: dg.Definitions
+    result: dg.ExecuteInProcessResult
+    truth: dict
+    instance: dg.DagsterInstance
+
+    def run_again(self) -> dg.ExecuteInProcessResult:
+        job = self.defs.resolve_job_def("full_pipeline")
+        return job.execute_in_process(instance=self.instance, raise_on_error=False)
+
+
+def settings_for(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Point every path (and dbt's profile) at `data_dir`."""
+    monkeypatch.setenv("AIROI_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("AIROI_WAREHOUSE_PATH", str(data_dir / "warehouse.duckdb"))
+    monkeypatch.setenv("AIROI_LANDING_DIR", str(data_dir / "landing"))
+    monkeypatch.setenv("AIROI_SERVING_PATH", str(data_dir / "serving" / "ai_roi.duckdb"))
+    monkeypatch.setenv("AIROI_PSEUDONYMISATION_KEY", "test-key")
+    return Settings.from_env()
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    from dagster_project.dbt_project import prepare_manifest
+
+    return prepare_manifest()
+
+
+@pytest.fixture(scope="session")
+def pipeline(tmp_path_factory, dbt_manifest) -> Iterator[PipelineRun]:
+    from dagster_project.definitions import build_definitions
+    from ingestion.demo_data import generate
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        settings = settings_for(tmp_path_factory.mktemp("pipeline"), monkeypatch)
+        truth = generate(settings.landing_dir, scale=DEMO_SCALE)
+        defs = build_definitions(settings)
+        with dg.DagsterInstance.ephemeral() as instance:
+            job = defs.resolve_job_def("full_pipeline")
+            result = job.execute_in_process(instance=instance, raise_on_error=False)
+            yield PipelineRun(settings, defs, result, truth, instance)
