@@ -13,6 +13,9 @@ import time
 
 from ingestion.settings import PROJECT_ROOT, Settings
 
+# Progress per asset and per file, without the engine's debug events.
+CONSOLE_AT_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
 
 def _prepare_environment() -> None:
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / "dagster_home"))
@@ -39,7 +42,9 @@ def run_pipeline() -> bool:
 
     job = defs.resolve_job_def("full_pipeline")
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, run_config=CONSOLE_AT_INFO
+        )
     return result.success
 
 
@@ -48,11 +53,13 @@ def _summary(settings: Settings) -> str:
 
     lines = ["", "Results:"]
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        counts = con.execute(
-            "select table_schema, table_name, estimated_size from duckdb_tables() "
-            "where schema_name in ('raw', 'marts') order by 1, 2"
+        tables = con.execute(
+            "select schema_name || '.' || table_name from duckdb_tables() "
+            "where schema_name in ('raw', 'marts') order by 1"
         ).fetchall()
-    lines += [f"  {schema}.{table}: {rows:,} rows" for schema, table, rows in counts]
+        for (table,) in tables:
+            rows = con.execute(f"select count(*) from {table}").fetchone()[0]
+            lines.append(f"  {table}: {rows:,} rows")
     lines += [
         "",
         f"  warehouse (pipeline's own; dbt and Dagster write it): {settings.warehouse_path}",
