@@ -112,7 +112,7 @@ def test_initiative_rollouts_match_the_registry(pipeline):
     with warehouse(pipeline) as con:
         row = con.execute(
             "select treated_units, control_units, first_go_live_date::varchar "
-            "from marts.dim_initiatives where initiative_id = 'vision-qc'"
+            "from marts.initiatives where initiative_id = 'vision-qc'"
         ).fetchone()
     assert row == (4, 4, "2025-11-01")
 
@@ -120,7 +120,7 @@ def test_initiative_rollouts_match_the_registry(pipeline):
 def test_serving_file_holds_the_marts_and_the_run_id(pipeline):
     with duckdb.connect(str(pipeline.settings.serving_path), read_only=True) as con:
         run_id = con.execute("select run_id from publish_info").fetchone()[0]
-        initiatives = count(con, "marts.dim_initiatives")
+        initiatives = count(con, "marts.initiatives")
         schemas = {
             row[0] for row in con.execute("select schema_name from duckdb_schemas()").fetchall()
         }

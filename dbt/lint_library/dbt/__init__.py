@@ -51,3 +51,15 @@ def type_numeric() -> str:
 
 def type_boolean() -> str:
     return "boolean"
+
+
+def last_day(date: str, datepart: str) -> str:
+    return f"last_day({date})"
+
+
+def generate_series(upper_bound: int) -> str:
+    return f"select range as generated_number from range(1, {upper_bound} + 1)"
+
+
+def date_spine(datepart: str, start_date: str, end_date: str) -> str:
+    return f"select range as date_{datepart} from range({start_date}, {end_date}, interval 1 {datepart})"

@@ -1,0 +1,58 @@
+{#- The body of a family mart: the family's metrics per initiative, unit and month from
+    int_initiative_metric_months, with the initiative-level effects beside them.
+    With min_cell_size, cells resting on fewer people are suppressed (HR privacy rule). -#}
+{% macro family_metrics(family, min_cell_size=none) %}
+with
+
+metric_months as (
+    select * from {{ ref('int_initiative_metric_months') }}
+    where family = '{{ family }}'
+),
+
+effects as (
+    select * from {{ ref('int_attribution__effects') }}
+),
+
+final as (
+    select
+        metric_months.initiative_id,
+        metric_months.unit_id,
+        metric_months.month_start,
+        metric_months.metric_name,
+        metric_months.is_treated,
+        metric_months.go_live_month,
+        metric_months.period,
+{%- if min_cell_size %}
+        metric_months.denominator < {{ min_cell_size }} as is_suppressed,
+{%- for column in ['metric_value', 'numerator', 'denominator'] %}
+        case when metric_months.denominator >= {{ min_cell_size }} then metric_months.{{ column }} end
+            as {{ column }},
+        {%- endfor %}
+        {%- else %}
+        metric_months.metric_value,
+        metric_months.numerator,
+        metric_months.denominator,
+{%- endif %}
+        metric_months.baseline_value,
+{%- if min_cell_size %}
+        case when metric_months.denominator >= {{ min_cell_size }} then metric_months.change_vs_baseline end
+            as change_vs_baseline,
+        case when metric_months.denominator >= {{ min_cell_size }} then metric_months.change_vs_baseline_pct end
+            as change_vs_baseline_pct,
+        {%- else %}
+        metric_months.change_vs_baseline,
+        metric_months.change_vs_baseline_pct,
+{%- endif %}
+        effects.did_effect_pct as attributed_effect_pct,
+        effects.did_ci_low_pct as attributed_effect_ci_low_pct,
+        effects.did_ci_high_pct as attributed_effect_ci_high_pct,
+        effects.evidence as attribution_evidence
+    from metric_months
+    left join effects
+        on
+            metric_months.initiative_id = effects.initiative_id
+            and metric_months.metric_name = effects.metric_name
+)
+
+select * from final
+{% endmacro %}

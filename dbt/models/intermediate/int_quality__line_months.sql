@@ -1,0 +1,77 @@
+{#- Quality panel: one row per production line and month with every count behind the
+    quality metrics (DPU, defective rate, DPMO, first-pass yield, speed, claims). -#}
+with
+
+months as (
+    select * from {{ ref('int_months') }}
+),
+
+lines as (
+    select distinct line_id from {{ ref('stg_quality__production_runs') }}
+),
+
+inspections as (
+    select
+        line_id,
+        inspection_month as month_start,
+        count(*) as units_inspected,
+        sum(case when is_defective then 1 else 0 end) as defective_units,
+        sum(defects_found) as defects_found,
+        sum(opportunities_per_unit) as defect_opportunities,
+        sum(case when passed_first_time then 1 else 0 end) as first_pass_units,
+        sum(case when is_reworked then 1 else 0 end) as reworked_units
+    from {{ ref('stg_quality__inspections') }}
+    group by line_id, inspection_month
+),
+
+production as (
+    select
+        line_id,
+        run_month as month_start,
+        sum(units_produced) as units_produced,
+        sum(production_hours) as production_hours
+    from {{ ref('stg_quality__production_runs') }}
+    group by line_id, run_month
+),
+
+claims as (
+    select
+        line_id,
+        claim_month as month_start,
+        count(*) as claims_count,
+        sum(claim_cost) as claims_cost,
+        sum(case when claim_type = 'recall' then claim_cost else 0 end) as recall_cost,
+        sum(case when claim_type = 'warranty' then claim_cost else 0 end) as warranty_cost,
+        sum(case when claim_type = 'return' then claim_cost else 0 end) as return_cost
+    from {{ ref('stg_quality__claims') }}
+    group by line_id, claim_month
+),
+
+final as (
+    select
+        lines.line_id,
+        months.month_start,
+        coalesce(inspections.units_inspected, 0) as units_inspected,
+        coalesce(inspections.defective_units, 0) as defective_units,
+        coalesce(inspections.defects_found, 0) as defects_found,
+        coalesce(inspections.defect_opportunities, 0) as defect_opportunities,
+        coalesce(inspections.first_pass_units, 0) as first_pass_units,
+        coalesce(inspections.reworked_units, 0) as reworked_units,
+        coalesce(production.units_produced, 0) as units_produced,
+        coalesce(production.production_hours, 0) as production_hours,
+        coalesce(claims.claims_count, 0) as claims_count,
+        coalesce(claims.claims_cost, 0) as claims_cost,
+        coalesce(claims.recall_cost, 0) as recall_cost,
+        coalesce(claims.warranty_cost, 0) as warranty_cost,
+        coalesce(claims.return_cost, 0) as return_cost
+    from lines
+    cross join months
+    left join inspections
+        on lines.line_id = inspections.line_id and months.month_start = inspections.month_start
+    left join production
+        on lines.line_id = production.line_id and months.month_start = production.month_start
+    left join claims
+        on lines.line_id = claims.line_id and months.month_start = claims.month_start
+)
+
+select * from final

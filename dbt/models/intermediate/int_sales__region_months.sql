@@ -1,0 +1,114 @@
+{#- Revenue panel: one row per region and month. A customer is active while they ordered
+    in the trailing 12 months; "new" customers are active at the end of the month but not
+    at its start (first orders, and customers back after a year without orders), so that
+    retention = (active at end - new) / active at start = retained / active at start. -#}
+with
+
+months as (
+    select * from {{ ref('int_months') }}
+),
+
+orders as (
+    select * from {{ ref('stg_sales__orders') }}
+),
+
+ai_enabled_products as (
+    select product_id from {{ ref('stg_products__launches') }}
+    where is_ai_enabled
+),
+
+regions as (
+    select distinct region from orders
+),
+
+monthly_orders as (
+    select
+        orders.region,
+        orders.order_month as month_start,
+        count(*) as orders,
+        sum(orders.order_amount) as revenue,
+        sum(orders.order_margin) as gross_margin,
+        sum(case when ai_enabled_products.product_id is not null then orders.order_amount else 0 end)
+            as ai_enabled_revenue
+    from orders
+    left join ai_enabled_products on orders.product_id = ai_enabled_products.product_id
+    group by orders.region, orders.order_month
+),
+
+customer_months as (
+    select distinct
+        customer_id,
+        region,
+        order_month as month_start
+    from orders
+),
+
+customer_activity as (
+    select
+        customer_months.region,
+        customer_months.customer_id,
+        months.month_start,
+        max(case when customer_months.month_start < months.month_start then 1 else 0 end)
+            as active_at_start,
+        max(case
+            when customer_months.month_start > {{ dbt.dateadd('month', -12, 'months.month_start') }}
+                then 1
+            else 0
+        end) as active_at_end
+    from months
+    inner join customer_months
+        on
+            months.month_start >= customer_months.month_start
+            and customer_months.month_start >= {{ dbt.dateadd('month', -12, 'months.month_start') }}
+    group by customer_months.region, customer_months.customer_id, months.month_start
+),
+
+active_customers as (
+    select
+        region,
+        month_start,
+        sum(active_at_start) as customers_at_start,
+        sum(active_at_end) as customers_at_end,
+        sum(case when active_at_end = 1 and active_at_start = 0 then 1 else 0 end) as new_customers
+    from customer_activity
+    group by region, month_start
+),
+
+counts as (
+    select
+        regions.region,
+        months.month_start,
+        coalesce(monthly_orders.orders, 0) as orders,
+        coalesce(monthly_orders.revenue, 0) as revenue,
+        coalesce(monthly_orders.gross_margin, 0) as gross_margin,
+        coalesce(monthly_orders.ai_enabled_revenue, 0) as ai_enabled_revenue,
+        coalesce(active_customers.customers_at_start, 0) as customers_at_start,
+        coalesce(active_customers.customers_at_end, 0) as customers_at_end,
+        coalesce(active_customers.new_customers, 0) as new_customers
+    from regions
+    cross join months
+    left join monthly_orders
+        on regions.region = monthly_orders.region and months.month_start = monthly_orders.month_start
+    left join active_customers
+        on regions.region = active_customers.region and months.month_start = active_customers.month_start
+),
+
+retention as (
+    select
+        counts.*,
+        1.0
+        * (counts.customers_at_end - counts.new_customers)
+        / nullif(counts.customers_at_start, 0) as customer_retention,
+        counts.gross_margin / nullif(counts.customers_at_end, 0) as margin_per_customer
+    from counts
+),
+
+final as (
+    select
+        retention.*,
+        {{ customer_lifetime_value('margin_per_customer', 'customer_retention', var('clv_annual_discount_rate')) }}
+            as customer_lifetime_value
+    from retention
+)
+
+select * from final

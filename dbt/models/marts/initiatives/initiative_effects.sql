@@ -1,0 +1,52 @@
+{#- What changed since go-live and how much of it is the AI's, per initiative and metric:
+    naive before/after, difference-in-differences with its 95% interval, the
+    year-over-year change, and the evidence behind each estimate. -#}
+with
+
+effects as (
+    select * from {{ ref('int_attribution__effects') }}
+),
+
+metrics as (
+    select * from {{ ref('metric_definitions') }}
+),
+
+final as (
+    select
+        effects.initiative_id,
+        effects.metric_name,
+        metrics.family,
+        metrics.definition as metric_definition,
+        metrics.value_unit,
+        metrics.good_direction,
+        effects.effect_model,
+        effects.baseline_mean,
+        effects.post_mean,
+        effects.naive_change_abs,
+        effects.naive_change_pct,
+        effects.did_effect_abs,
+        effects.did_ci_low_abs,
+        effects.did_ci_high_abs,
+        effects.did_effect_pct,
+        effects.did_ci_low_pct,
+        effects.did_ci_high_pct,
+        effects.did_p_value,
+        effects.yoy_change_pct,
+        effects.pre_periods,
+        effects.post_periods,
+        effects.treated_units,
+        effects.control_units,
+        effects.cohorts,
+        effects.ci_excludes_zero,
+        effects.evidence,
+        effects.estimator,
+        case
+            when effects.did_effect_pct is null or not effects.ci_excludes_zero then 'no clear effect'
+            when (effects.did_effect_pct < 0) = (metrics.good_direction = 'decrease') then 'improved'
+            else 'worsened'
+        end as verdict
+    from effects
+    inner join metrics on effects.metric_name = metrics.metric_name
+)
+
+select * from final
