@@ -2,6 +2,7 @@
 `dagster-dbt project prepare-and-package --file dagster_project/dbt_project.py` can build
 the manifest before the definitions that need it are imported."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,11 @@ from dagster_dbt import DbtProject
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt"
 # The dbt installed beside this Python, so nothing depends on an activated environment.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+
+# The attribution model's regressions must give the same numbers bit for bit on every
+# run; multi-threaded BLAS sums in a varying order. dbt runs in a child process, which
+# inherits this.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
