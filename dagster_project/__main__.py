@@ -51,6 +51,8 @@ def run_pipeline() -> bool:
 def _summary(settings: Settings) -> str:
     import duckdb
 
+    from ingestion.duckdb_helpers import scalar
+
     lines = ["", "Results:"]
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         tables = con.execute(
@@ -58,7 +60,7 @@ def _summary(settings: Settings) -> str:
             "where schema_name in ('raw', 'marts') order by 1"
         ).fetchall()
         for (table,) in tables:
-            rows = con.execute(f"select count(*) from {table}").fetchone()[0]
+            rows = scalar(con, f"select count(*) from {table}")
             lines.append(f"  {table}: {rows:,} rows")
     lines += [
         "",

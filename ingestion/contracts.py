@@ -32,13 +32,27 @@ class Column:
     pseudonymise: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
+class RowRule:
+    """A check across columns, on typed values: rows where `violated` holds are quarantined."""
+
+    column: str
+    reason: str
+    violated: pl.Expr
+
+
+@dataclass(frozen=True, eq=False)
 class SourceContract:
     table: str  # raw table name, also the Dagster asset key ("raw", table) and dbt source
     folder: str  # landing sub-folder
     patterns: tuple[str, ...]  # file name globs
     columns: tuple[Column, ...]
     description: str
+    key: tuple[str, ...]  # natural key: a later file delivering the same key restates it
+    # The date each row belongs to: bounded by the history start and today, and the month
+    # used to spot late rows for a month already published.
+    event_column: str | None = None
+    row_rules: tuple[RowRule, ...] = ()
     # Above this share of bad rows the whole file is rejected instead of mostly quarantined.
     max_quarantine_share: float = 0.05
 
@@ -84,6 +98,8 @@ HR_SURVEY = SourceContract(
     folder="hr_surveys",
     patterns=("survey_*.csv", "survey_*.xlsx"),
     description="Quarterly employee pulse survey, one row per answer.",
+    key=("employee_id", "wave"),
+    event_column="response_date",
     columns=(
         _text("wave", aliases=("vague",)),
         _date("response_date", aliases=("date_reponse", "date_réponse")),
@@ -109,6 +125,7 @@ HR_ROSTER = SourceContract(
     folder="hr_roster",
     patterns=("roster*.csv",),
     description="Every employee ever employed, with hire and exit dates.",
+    key=("employee_id",),
     columns=(
         _text("employee_id", pseudonymise=True),
         _text("department", allowed=DEPARTMENTS),
@@ -123,6 +140,16 @@ OPERATIONS_TASKS = SourceContract(
     folder="operations",
     patterns=("tasks_*.jsonl",),
     description="Task events from operational systems, one row per task.",
+    key=("task_id",),
+    event_column="started_at",
+    row_rules=(
+        RowRule("ended_at", "ends before it starts", pl.col("ended_at") < pl.col("started_at")),
+        RowRule(
+            "ended_at",
+            "a completed task needs an end time",
+            (pl.col("status") == "completed") & pl.col("ended_at").is_null(),
+        ),
+    ),
     columns=(
         _text("task_id"),
         _text("process"),
@@ -144,6 +171,8 @@ SALES_ORDERS = SourceContract(
     folder="sales",
     patterns=("orders_*.csv",),
     description="Sales orders, one row per order.",
+    key=("order_id",),
+    event_column="order_date",
     columns=(
         _text("order_id"),
         _text("customer_id"),
@@ -161,6 +190,7 @@ SALES_CUSTOMERS = SourceContract(
     folder="sales",
     patterns=("customers*.csv",),
     description="Customer master data.",
+    key=("customer_id",),
     columns=(
         _text("customer_id"),
         _text("region", allowed=REGIONS),
@@ -174,6 +204,15 @@ FEEDBACK = SourceContract(
     folder="feedback",
     patterns=("feedback_*.csv",),
     description="Customer CSAT (1–5) and NPS (0–10) answers.",
+    key=("response_id",),
+    event_column="response_date",
+    row_rules=(
+        RowRule(
+            "score",
+            "CSAT answers run from 1 to 5",
+            (pl.col("survey") == "csat") & ~pl.col("score").is_between(1, 5),
+        ),
+    ),
     columns=(
         _text("response_id"),
         _date("response_date"),
@@ -189,6 +228,15 @@ QC_INSPECTIONS = SourceContract(
     folder="quality",
     patterns=("inspections_*.csv",),
     description="Quality-control inspections, one row per inspected unit.",
+    key=("unit_serial",),
+    event_column="inspected_at",
+    row_rules=(
+        RowRule(
+            "defects_found",
+            "a defective unit has at least one defect",
+            pl.col("defective") & (pl.col("defects_found") == 0),
+        ),
+    ),
     columns=(
         _text("unit_serial"),
         _text("line", allowed=PRODUCTION_LINES),
@@ -206,6 +254,8 @@ QC_PRODUCTION_RUNS = SourceContract(
     folder="quality",
     patterns=("production_runs_*.csv",),
     description="Production per line and shift.",
+    key=("run_date", "line", "shift"),
+    event_column="run_date",
     columns=(
         _date("run_date"),
         _text("line", allowed=PRODUCTION_LINES),
@@ -220,6 +270,8 @@ QC_CLAIMS = SourceContract(
     folder="quality",
     patterns=("claims*.csv",),
     description="Recalls, warranty claims and returns attributed to a production line.",
+    key=("claim_id",),
+    event_column="claim_date",
     columns=(
         _text("claim_id"),
         _date("claim_date"),
@@ -235,6 +287,13 @@ PRODUCT_LAUNCHES = SourceContract(
     folder="products",
     patterns=("launches*.csv",),
     description="Products and services launched, with idea and launch dates.",
+    key=("product_id",),
+    event_column="launch_date",
+    row_rules=(
+        RowRule(
+            "launch_date", "launched before its idea", pl.col("launch_date") < pl.col("idea_date")
+        ),
+    ),
     columns=(
         _text("product_id"),
         _text("product_name"),

@@ -41,6 +41,21 @@ create table if not exists {SCHEMA}.load_accounting (
     message varchar,
     recorded_at timestamp not null
 );
+create table if not exists {SCHEMA}.restatements (
+    source varchar not null,
+    file_path varchar not null,
+    kind varchar not null,
+    period_month date,
+    rows_restated bigint not null,
+    detail varchar,
+    run_id varchar not null,
+    recorded_at timestamp not null
+);
+create table if not exists {SCHEMA}.publish_log (
+    run_id varchar not null,
+    report_month date,
+    published_at timestamp not null
+);
 create table if not exists {SCHEMA}.quarantine (
     source varchar not null,
     file_path varchar not null,

@@ -20,7 +20,9 @@ from ingestion.contracts import SourceContract
 from ingestion.errors import IngestionError, SourceLoadError
 from ingestion.pseudonymise import pseudonymise_column
 from ingestion.readers import ROW_NUMBER, read_as_text
-from ingestion.validation import conform, rename_to_contract
+from ingestion.restatements import find_restatements
+from ingestion.settings import DEFAULT_HISTORY_START
+from ingestion.validation import DateBounds, conform, rename_to_contract
 
 RAW_SCHEMA = "raw"
 DUCKDB_TYPES = {
@@ -71,16 +73,18 @@ def load_source(
     key: bytes,
     run_id: str | None = None,
     on_file: Progress | None = None,
+    bounds: DateBounds | None = None,
 ) -> SourceLoadReport:
     """Load new and changed files; raise SourceLoadError after the rest if any is rejected."""
     run_id = run_id or uuid.uuid4().hex
+    bounds = bounds or DateBounds.until_now(DEFAULT_HISTORY_START)
     ledger.ensure_schema(con)
     ensure_raw_table(con, contract)
     previous = ledger.previous_loads(con, contract.table)
     report = SourceLoadReport(contract.table)
     errors: list[IngestionError] = []
     for path in landing_files(contract, landing_dir):
-        outcome, error = _load_file(con, contract, landing_dir, path, key, run_id, previous)
+        outcome, error = _load_file(con, contract, landing_dir, path, key, run_id, previous, bounds)
         report.files.append(outcome)
         if error is not None:
             errors.append(error)
@@ -99,6 +103,7 @@ def _load_file(
     key: bytes,
     run_id: str,
     previous: dict[str, ledger.PreviousLoad],
+    bounds: DateBounds,
 ) -> tuple[ledger.FileOutcome, IngestionError | None]:
     relative = path.relative_to(landing_dir).as_posix()
     digest = ledger.content_hash(path)
@@ -121,7 +126,7 @@ def _load_file(
         ledger.record(con, outcome, run_id)
         return outcome, None
     try:
-        return _load_rows(con, contract, path, relative, digest, key, run_id)
+        return _load_rows(con, contract, path, relative, digest, key, run_id, bounds)
     except IngestionError as error:
         outcome = ledger.FileOutcome(
             contract.table, relative, digest, "rejected", message=str(error)
@@ -142,12 +147,13 @@ def _load_rows(
     digest: str,
     key: bytes,
     run_id: str,
+    bounds: DateBounds,
 ) -> tuple[ledger.FileOutcome, IngestionError | None]:
     text = rename_to_contract(read_as_text(path), contract, path)
     for column in contract.columns:
         if column.pseudonymise:
             text = pseudonymise_column(text, column.name, key)
-    conformed = conform(text, contract)
+    conformed = conform(text, contract, bounds)
     read, bad = text.height, conformed.quarantine.height
     error = None
     rows = conformed.rows
@@ -160,9 +166,12 @@ def _load_rows(
     outcome = ledger.FileOutcome(
         contract.table, relative, digest, status,
         rows_read=read, rows_loaded=rows.height, rows_quarantined=quarantine.height,
-        message=str(error) if error else _ignored_message(conformed.ignored_columns),
+        message=str(error) if error else _file_message(read, conformed.ignored_columns),
     )  # fmt: skip
-    replace_file_rows(con, {contract.table: rows}, outcome, run_id, quarantine=quarantine)
+    restated = find_restatements(con, contract, relative, rows)
+    replace_file_rows(
+        con, {contract.table: rows}, outcome, run_id, quarantine=quarantine, restatements=restated
+    )
     return outcome, error
 
 
@@ -194,10 +203,13 @@ def _quarantine_everything(
     return pl.concat([invalid, valid]).sort(ROW_NUMBER)
 
 
-def _ignored_message(ignored: tuple[str, ...]) -> str | None:
-    if not ignored:
-        return None
-    return f"columns not in the contract were ignored: {', '.join(ignored)}"
+def _file_message(rows_read: int, ignored: tuple[str, ...]) -> str | None:
+    notes = []
+    if rows_read == 0:
+        notes.append("the file has a header but no rows")
+    if ignored:
+        notes.append(f"columns not in the contract were ignored: {', '.join(ignored)}")
+    return "; ".join(notes) or None
 
 
 def replace_file_rows(
@@ -206,8 +218,10 @@ def replace_file_rows(
     outcome: ledger.FileOutcome,
     run_id: str,
     quarantine: pl.DataFrame | None = None,
+    restatements: pl.DataFrame | None = None,
 ) -> None:
-    """Swap one file's rows in each raw table, its quarantine and its ledger entry atomically."""
+    """Swap one file's rows in each raw table, its quarantine, restatements and ledger entry
+    in one transaction."""
     relative = outcome.file_path
     con.execute("begin transaction")
     try:
@@ -221,6 +235,12 @@ def replace_file_rows(
         )
         if quarantine is not None and quarantine.height:
             _insert_quarantine(con, outcome.source, relative, quarantine, run_id)
+        con.execute(
+            f"delete from {ledger.SCHEMA}.restatements where source = ? and file_path = ?",
+            [outcome.source, relative],
+        )
+        if restatements is not None and restatements.height:
+            _insert_restatements(con, outcome.source, relative, restatements, run_id)
         ledger.record(con, outcome, run_id)
         con.execute("commit")
     except BaseException:
@@ -259,3 +279,17 @@ def _insert_quarantine(
         )
     finally:
         con.unregister("incoming_quarantine")
+
+
+def _insert_restatements(
+    con: duckdb.DuckDBPyConnection, source: str, relative: str, restated: pl.DataFrame, run_id: str
+) -> None:
+    con.register("incoming_restatements", restated.to_arrow())
+    try:
+        con.execute(
+            f"insert into {ledger.SCHEMA}.restatements select ?, ?, kind, period_month, "
+            "rows_restated, detail, ?, now()::timestamp from incoming_restatements",
+            [source, relative, run_id],
+        )
+    finally:
+        con.unregister("incoming_restatements")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# Event dates before this are taken for typos and quarantined.
+DEFAULT_HISTORY_START = dt.date(2015, 1, 1)
 
 
 def _path(variable: str, default: Path) -> Path:
@@ -27,6 +30,7 @@ class Settings:
     warehouse_path: Path
     serving_path: Path
     key_file: Path
+    history_start: dt.date = DEFAULT_HISTORY_START
 
     @classmethod
     def from_env(cls) -> Settings:

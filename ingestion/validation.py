@@ -6,6 +6,7 @@ fault, a reason per column and its raw values, so nothing read is lost.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,6 +98,10 @@ def _typed(column: Column) -> pl.Expr:
     return text
 
 
+def _readable(limit: float) -> str:
+    return f"{int(limit):,}" if float(limit).is_integer() else f"{limit:g}"
+
+
 def _reason(column: Column) -> pl.Expr:
     """The first problem with this column's value, as text, or null when it is fine."""
     text, typed = _clean(column.name), _typed(column)
@@ -108,11 +113,11 @@ def _reason(column: Column) -> pl.Expr:
         (text.is_not_null() & typed.is_null(), pl.format(invalid, text)),
     ]
     if column.minimum is not None:
-        message = prefix + "{} is below the minimum " + f"{column.minimum:g}"
-        checks.append((typed < column.minimum, pl.format(message, typed)))
+        message = prefix + "{} is below the minimum " + _readable(column.minimum)
+        checks.append((typed < column.minimum, pl.format(message, text)))
     if column.maximum is not None:
-        message = prefix + "{} is above the maximum " + f"{column.maximum:g}"
-        checks.append((typed > column.maximum, pl.format(message, typed)))
+        message = prefix + "{} is above the maximum " + _readable(column.maximum)
+        checks.append((typed > column.maximum, pl.format(message, text)))
     if column.allowed is not None:
         message = prefix + "'{}' is not one of " + ", ".join(column.allowed)
         checks.append((typed.is_in(column.allowed).not_(), pl.format(message, typed)))
@@ -123,23 +128,74 @@ def _reason(column: Column) -> pl.Expr:
     return chain.otherwise(None)
 
 
-def conform(frame: pl.DataFrame, contract: SourceContract) -> Conformed:
+@dataclass(frozen=True)
+class DateBounds:
+    """Event dates outside [history_start, latest] are quarantined: a typo, or a clock."""
+
+    history_start: dt.date
+    latest: dt.datetime
+
+    @classmethod
+    def until_now(cls, history_start: dt.date) -> DateBounds:
+        return cls(history_start=history_start, latest=dt.datetime.now() + dt.timedelta(days=1))
+
+
+def _rule_reasons(contract: SourceContract, bounds: DateBounds) -> list[pl.Expr]:
+    """Checks on typed values: cross-column rules and the event date's bounds."""
+    reasons = [
+        pl.when(rule.violated).then(pl.lit(f"{rule.column}: {rule.reason}"))
+        for rule in contract.row_rules
+    ]
+    if contract.event_column is not None:
+        event = pl.col(contract.event_column)
+        name = contract.event_column
+        reasons += [
+            pl.when(event.cast(pl.Datetime("us")) > bounds.latest).then(
+                pl.format(name + ": {} is in the future", event.cast(pl.String))
+            ),
+            pl.when(event.cast(pl.Date) < bounds.history_start).then(
+                pl.format(
+                    name + ": {} is before the history starts (" + f"{bounds.history_start})",
+                    event.cast(pl.String),
+                )
+            ),
+        ]
+    return [reason.otherwise(None).alias(f"_rule_{i}") for i, reason in enumerate(reasons)]
+
+
+def _duplicate_reason(names: list[str]) -> pl.Expr:
+    first = pl.col(ROW_NUMBER).min().over(names)
+    return (
+        pl.when(pl.col(ROW_NUMBER) != first)
+        .then(pl.format("all columns: exact duplicate of row {} of this file", first))
+        .otherwise(None)
+    )
+
+
+def conform(frame: pl.DataFrame, contract: SourceContract, bounds: DateBounds) -> Conformed:
     """Split a frame already renamed to the contract into valid rows and quarantine."""
     names = contract.column_names
     ignored = tuple(c for c in frame.columns if c not in names and c != ROW_NUMBER)
-    checked = frame.with_columns(
-        pl.concat_list([_reason(column) for column in contract.columns])
+    typed = frame.select(
+        ROW_NUMBER, *[_typed(column).alias(column.name) for column in contract.columns]
+    )
+    rule_columns = typed.select(_rule_reasons(contract, bounds))
+    checked = frame.hstack(rule_columns).with_columns(
+        pl.concat_list(
+            [_reason(column) for column in contract.columns]
+            + [pl.col(name) for name in rule_columns.columns]
+            + [_duplicate_reason(names)]
+        )
         .list.drop_nulls()
         .alias(REASONS)
     )
     bad = pl.col(REASONS).list.len() > 0
-    rows = checked.filter(bad.not_()).select(
-        ROW_NUMBER, *[_typed(column).alias(column.name) for column in contract.columns]
-    )
+    rows = typed.filter(checked.get_column(REASONS).list.len() == 0)
     quarantine = checked.filter(bad).select(
         ROW_NUMBER,
         pl.col(REASONS)
         .list.eval(pl.element().str.split(": ").list.first())
+        .list.unique(maintain_order=True)
         .list.join(", ")
         .alias("column_name"),
         pl.col(REASONS).list.join("; ").alias("reason"),

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.duckdb_helpers import scalar
+
 # DuckDB 2.0 writes a storage format 1.x clients cannot open; BI tools lag behind.
 SERVING_STORAGE_VERSION = "v1.4.0"
 PUBLISHED_SCHEMAS = ("marts",)
@@ -62,9 +64,9 @@ def _copy_tables(warehouse: duckdb.DuckDBPyConnection, schemas: tuple[str, ...])
         warehouse.execute(
             f"create table serving_next.{schema}.{table} as select * from {schema}.{table}"
         )
-        copied[f"{schema}.{table}"] = warehouse.execute(
-            f"select count(*) from serving_next.{schema}.{table}"
-        ).fetchone()[0]
+        copied[f"{schema}.{table}"] = scalar(
+            warehouse, f"select count(*) from serving_next.{schema}.{table}"
+        )
     return copied
 
 

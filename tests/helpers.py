@@ -27,4 +27,4 @@ def feedback_csv(rows: list[tuple], separator: str = ",") -> str:
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
-    return con.execute(sql, params or []).fetchone()[0]
+    return con.execute(sql, params or []).fetchall()[0][0]

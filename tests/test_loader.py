@@ -73,7 +73,8 @@ def test_same_content_under_another_name_is_not_loaded_twice(con, landing):
 
 
 def test_bad_rows_are_quarantined_with_reasons_and_every_row_is_accounted_for(con, landing):
-    rows = GOOD_ROWS * 10 + [("bad", "2025-01-06", "NORTH", "direct", "nps", 11)]
+    rows = [(f"r{n}", "2025-01-03", "NORTH", "direct", "csat", 4) for n in range(30)]
+    rows.append(("bad", "2025-01-06", "NORTH", "direct", "nps", 11))
     write_text(landing / "feedback" / "feedback_2025-01.csv", feedback_csv(rows))
 
     report = load_feedback(con, landing)

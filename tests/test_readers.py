@@ -1,6 +1,7 @@
 """Readers: encodings, separators, decimal commas, and errors that name file and row."""
 
 import codecs
+import datetime as dt
 
 import openpyxl
 import polars as pl
@@ -9,7 +10,7 @@ import pytest
 from ingestion.contracts import HR_SURVEY
 from ingestion.errors import IngestionError
 from ingestion.readers import read_as_text
-from ingestion.validation import conform, rename_to_contract
+from ingestion.validation import DateBounds, conform, rename_to_contract
 from tests.helpers import write_jsonl, write_text
 
 FRENCH_HEADER = (
@@ -29,7 +30,7 @@ def test_french_survey_export_is_read_whatever_the_encoding(tmp_path, encoding, 
     path.write_bytes(prefix + f"{FRENCH_HEADER}\n{FRENCH_ROW}\n".encode(encoding))
 
     text = rename_to_contract(read_as_text(path), HR_SURVEY, path)
-    conformed = conform(text, HR_SURVEY)
+    conformed = conform(text, HR_SURVEY, DateBounds.until_now(dt.date(2015, 1, 1)))
 
     row = conformed.rows.row(0, named=True)
     assert conformed.quarantine.height == 0

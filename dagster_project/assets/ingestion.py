@@ -13,6 +13,7 @@ import dagster as dg
 from dagster_project.resources import WarehouseResource
 from ingestion import registry
 from ingestion.contracts import CONTRACTS, SourceContract
+from ingestion.duckdb_helpers import scalar
 from ingestion.errors import SourceLoadError
 from ingestion.ledger import FileOutcome
 from ingestion.loader import SourceLoadReport, load_source
@@ -58,7 +59,7 @@ def _load_metadata(report: SourceLoadReport, table_rows: int) -> dict[str, int]:
 
 
 def _row_count(con, table: str) -> int:
-    return con.execute(f"select count(*) from raw.{table}").fetchone()[0]
+    return scalar(con, f"select count(*) from raw.{table}")
 
 
 def build_source_asset(contract: SourceContract) -> dg.AssetsDefinition:

@@ -1,0 +1,296 @@
+"""The catalogue of bad inputs: each gets a clear error naming file, row and column, or a
+quarantine row with a reason; every row read is accounted for; a fixed file reloads once."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import json
+
+import duckdb
+import pytest
+
+from ingestion.contracts import FEEDBACK, HR_SURVEY, OPERATIONS_TASKS, QC_INSPECTIONS, SALES_ORDERS
+from ingestion.errors import SourceLoadError
+from ingestion.loader import load_source
+from ingestion.validation import DateBounds
+from tests.helpers import TEST_KEY, feedback_csv, scalar, write_text
+
+BOUNDS = DateBounds(history_start=dt.date(2015, 1, 1), latest=dt.datetime(2026, 11, 1))
+
+
+def feedback_rows(count: int) -> list[tuple]:
+    return [(f"r{n}", "2025-01-03", "NORTH", "direct", "nps", n % 11) for n in range(count)]
+
+
+@pytest.fixture
+def con(tmp_path):
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as connection:
+        yield connection
+
+
+@pytest.fixture
+def landing(tmp_path):
+    return tmp_path / "landing"
+
+
+def load(con, landing, contract=FEEDBACK):
+    return load_source(con, contract, landing, TEST_KEY, bounds=BOUNDS)
+
+
+def assert_every_row_accounted_for(con):
+    broken = scalar(
+        con,
+        "select count(*) from audit.load_accounting "
+        "where rows_read <> rows_loaded + rows_quarantined",
+    )
+    assert broken == 0
+
+
+def quarantined(con) -> list[tuple]:
+    return con.execute(
+        "select source_row, column_name, reason from audit.quarantine order by source_row"
+    ).fetchall()
+
+
+def load_with_one_bad_feedback_row(con, landing, bad: tuple):
+    rows = [*feedback_rows(40), bad]
+    write_text(landing / "feedback" / "feedback_2025-01.csv", feedback_csv(rows))
+    report = load(con, landing)
+    assert (report.total("rows_read"), report.total("rows_loaded")) == (41, 40)
+    assert_every_row_accounted_for(con)
+    return quarantined(con)
+
+
+def test_empty_file(con, landing):
+    write_text(landing / "feedback" / "feedback_2025-01.csv", "")
+
+    with pytest.raises(
+        SourceLoadError, match=r"feedback_2025-01\.csv: the file is empty\. Fix: re-export"
+    ):
+        load(con, landing)
+    assert scalar(con, "select status from audit.load_ledger") == "rejected"
+    assert_every_row_accounted_for(con)
+
+
+def test_header_only_loads_nothing_and_says_so(con, landing):
+    write_text(landing / "feedback" / "feedback_2025-01.csv", feedback_csv([]))
+
+    report = load(con, landing)
+
+    assert report.total("rows_read") == 0
+    assert (
+        scalar(con, "select message from audit.load_ledger") == "the file has a header but no rows"
+    )
+
+
+def test_truncated_last_csv_line_is_quarantined_with_its_row(con, landing):
+    text = feedback_csv(feedback_rows(40)) + "r99,2025-01-05,NORTH"
+    write_text(landing / "feedback" / "feedback_2025-01.csv", text)
+
+    report = load(con, landing)
+
+    assert (report.total("rows_read"), report.total("rows_loaded")) == (41, 40)
+    row, columns, reason = quarantined(con)[0]
+    assert (row, columns) == (41, "channel, survey, score")
+    assert reason.startswith("channel: missing value")
+
+
+def test_truncated_last_json_line_names_file_and_row(con, landing):
+    task = {
+        "task_id": "t1", "process": "p", "task_type": "x", "department": "IT", "team": "IT-OPS",
+        "employee_id": "E1", "started_at": "2025-01-02T09:00:00",
+        "ended_at": "2025-01-02T09:30:00", "status": "completed", "error_flag": False,
+        "rework_flag": False, "ai_assisted": False,
+    }  # fmt: skip
+    write_text(
+        landing / "operations" / "tasks_2025-01.jsonl",
+        json.dumps(task) + '\n{"task_id": "t2", "pro',
+    )
+
+    with pytest.raises(SourceLoadError, match=r"tasks_2025-01.jsonl, row 2: invalid JSON"):
+        load(con, landing, OPERATIONS_TASKS)
+
+
+def test_semicolon_separated_file_is_read(con, landing):
+    write_text(landing / "feedback" / "feedback_2025-01.csv", feedback_csv(feedback_rows(3), ";"))
+
+    assert load(con, landing).total("rows_loaded") == 3
+
+
+def test_unknown_separator_names_the_missing_columns_and_the_fix(con, landing):
+    write_text(
+        landing / "feedback" / "feedback_2025-01.csv",
+        feedback_csv(feedback_rows(3)).replace(",", ":"),
+    )
+
+    with pytest.raises(
+        SourceLoadError, match=r"row 0, column 'response_id': required column missing"
+    ) as raised:
+        load(con, landing)
+    assert "check the separator and header line" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"),
+    [("cp1252", b""), ("utf-8", codecs.BOM_UTF8)],
+    ids=["latin1", "utf8-bom"],
+)
+def test_latin1_and_bom_survey_exports_load(con, landing, encoding, prefix):
+    header = (
+        "vague;date_reponse;identifiant_employé;département;équipe;satisfaction_travail;"
+        "productivité_perçue;recommandation_employeur;usage_outil_ia;durée_minutes;commentaire"
+    )
+    row = "2025Q3;2025-09-12;E00001;Finance;FIN-AP;4;3;9;intensif;4,5;Très lent, à revoir"
+    path = landing / "hr_surveys" / "survey_2025Q3.csv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(prefix + f"{header}\n{row}\n".encode(encoding))
+
+    load(con, landing, HR_SURVEY)
+
+    assert scalar(con, "select comment from raw.hr_survey_responses") == "Très lent, à revoir"
+
+
+def test_unknown_extra_column_is_ignored_and_noted(con, landing):
+    text = feedback_csv(feedback_rows(3)).replace("score\n", "score,agent_notes\n", 1)
+    text = text.replace("\n", ",x\n").replace("score,agent_notes,x\n", "score,agent_notes\n")
+    write_text(landing / "feedback" / "feedback_2025-01.csv", text)
+
+    assert load(con, landing).total("rows_loaded") == 3
+    message = scalar(con, "select message from audit.load_ledger")
+    assert message == "columns not in the contract were ignored: agent_notes"
+
+
+def test_wrong_type_is_quarantined(con, landing):
+    bad = ("bad", "2025-01-03", "NORTH", "direct", "nps", "nine")
+    assert load_with_one_bad_feedback_row(con, landing, bad) == [
+        (41, "score", "score: 'nine' is not a valid whole number")
+    ]
+
+
+def test_nps_above_ten_is_quarantined(con, landing):
+    bad = ("bad", "2025-01-03", "NORTH", "direct", "nps", 11)
+    assert load_with_one_bad_feedback_row(con, landing, bad) == [
+        (41, "score", "score: 11 is above the maximum 10")
+    ]
+
+
+def test_csat_above_five_is_quarantined(con, landing):
+    bad = ("bad", "2025-01-03", "NORTH", "direct", "csat", 7)
+    assert load_with_one_bad_feedback_row(con, landing, bad) == [
+        (41, "score", "score: CSAT answers run from 1 to 5")
+    ]
+
+
+def test_likert_seven_is_quarantined(con, landing):
+    header = "wave,response_date,employee_id,department,team,job_satisfaction," \
+        "self_rated_productivity,enps_score,ai_tool_usage"  # fmt: skip
+    rows = [f"2025Q1,2025-03-10,E{n:05d},IT,IT-OPS,4,4,8,none" for n in range(40)]
+    rows.append("2025Q1,2025-03-10,E99999,IT,IT-OPS,7,4,8,none")
+    write_text(landing / "hr_surveys" / "survey_2025Q1.csv", "\n".join([header, *rows]) + "\n")
+
+    load(con, landing, HR_SURVEY)
+
+    assert quarantined(con) == [
+        (41, "job_satisfaction", "job_satisfaction: 7 is above the maximum 5")
+    ]
+    raw_values = scalar(con, "select raw_values from audit.quarantine")
+    assert "E99999" not in raw_values  # quarantined rows are pseudonymised too
+
+
+@pytest.mark.parametrize(
+    ("amount", "reason"),
+    [
+        ("-5", "amount: -5 is below the minimum 0"),
+        ("2000000000000", "amount: 2000000000000 is above the maximum 10,000,000"),
+    ],
+)
+def test_negative_or_absurd_amounts_are_quarantined(con, landing, amount, reason):
+    header = "order_id,customer_id,product_id,region,channel,order_date,amount,margin"
+    rows = [f"o{n},c1,p1,NORTH,direct,2025-01-05,100.5,30" for n in range(40)]
+    rows.append(f"bad,c1,p1,NORTH,direct,2025-01-05,{amount},30")
+    write_text(landing / "sales" / "orders_2025-01.csv", "\n".join([header, *rows]) + "\n")
+
+    load(con, landing, SALES_ORDERS)
+
+    assert quarantined(con) == [(41, "amount", reason)]
+
+
+def test_duplicate_row_within_a_file_is_quarantined(con, landing):
+    rows = feedback_rows(40)
+    write_text(landing / "feedback" / "feedback_2025-01.csv", feedback_csv([*rows, rows[4]]))
+
+    load(con, landing)
+
+    assert quarantined(con) == [
+        (41, "all columns", "all columns: exact duplicate of row 5 of this file")
+    ]
+    assert_every_row_accounted_for(con)
+
+
+def test_key_delivered_again_by_another_file_is_shown_as_a_restatement(con, landing):
+    write_text(landing / "feedback" / "feedback_2025-01.csv", feedback_csv(feedback_rows(5)))
+    load(con, landing)
+    corrected = [("r2", "2025-01-03", "NORTH", "direct", "nps", 10)]
+    write_text(landing / "feedback" / "feedback_2025-01_correction.csv", feedback_csv(corrected))
+
+    load(con, landing)
+
+    assert con.execute("select kind, rows_restated, detail from audit.restatements").fetchall() == [
+        ("key delivered again", 1, "replaces rows of feedback/feedback_2025-01.csv")
+    ]
+
+
+def test_late_rows_for_a_published_month_are_shown_as_a_restatement(con, landing):
+    write_text(landing / "feedback" / "feedback_2025-01.csv", feedback_csv(feedback_rows(5)))
+    load(con, landing)
+    con.execute("insert into audit.publish_log values ('run-1', date '2025-02-01', now())")
+    late = [("late1", "2025-01-28", "SOUTH", "online", "csat", 4)]
+    write_text(landing / "feedback" / "feedback_2025-01_late.csv", feedback_csv(late))
+
+    load(con, landing)
+
+    assert con.execute(
+        "select kind, period_month::varchar, rows_restated, detail from audit.restatements"
+    ).fetchall() == [
+        ("late rows for a reported month", "2025-01-01", 1, "already published up to 2025-02")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("date", "reason"),
+    [("2031-01-01", "response_date: 2031-01-01 is in the future"),
+     ("1999-12-31", "response_date: 1999-12-31 is before the history starts (2015-01-01)")],
+)  # fmt: skip
+def test_dates_in_the_future_or_before_the_history_are_quarantined(con, landing, date, reason):
+    bad = ("bad", date, "NORTH", "direct", "nps", 5)
+    assert load_with_one_bad_feedback_row(con, landing, bad) == [(41, "response_date", reason)]
+
+
+def test_row_for_an_unknown_unit_is_quarantined(con, landing):
+    header = (
+        "unit_serial,line,inspected_at,defects_found,defective,reworked,passed_first_time,"
+        "opportunities_per_unit"
+    )
+    rows = [f"u{n},L01,2025-01-05T10:00:00,0,false,false,true,250" for n in range(40)]
+    rows.append("u99,L99,2025-01-05T10:00:00,0,false,false,true,250")
+    write_text(landing / "quality" / "inspections_2025-01.csv", "\n".join([header, *rows]) + "\n")
+
+    load(con, landing, QC_INSPECTIONS)
+
+    ((row, column, reason),) = quarantined(con)
+    assert (row, column) == (41, "line")
+    assert reason.startswith("line: 'L99' is not one of L01, L02")
+
+
+def test_fixed_file_reloads_once_and_cleanly(con, landing):
+    bad = ("bad", "2025-01-03", "NORTH", "direct", "nps", 11)
+    load_with_one_bad_feedback_row(con, landing, bad)
+    write_text(landing / "feedback" / "feedback_2025-01.csv", feedback_csv(feedback_rows(41)))
+
+    load(con, landing)
+    load(con, landing)
+
+    assert scalar(con, "select count(*) from raw.feedback_responses") == 41
+    assert quarantined(con) == []
+    assert scalar(con, "select count(*) from audit.load_accounting where status = 'loaded'") == 2

@@ -1,0 +1,164 @@
+"""The marts on the demo data: injected effects recovered, the case study told, small
+HR cells hidden. Reads the marts of the session's real pipeline run and ground_truth.json."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def warehouse(run) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(run.settings.warehouse_path), read_only=True)
+
+
+def injected_effects(truth: dict) -> list[dict]:
+    return [effect for item in truth["initiatives"].values() for effect in item["effects"]]
+
+
+def estimate(con, initiative_id: str, metric: str, kind: str) -> tuple[float, float, float]:
+    scale = "abs" if kind == "absolute" else "pct"
+    return con.execute(
+        f"select did_effect_{scale}, did_ci_low_{scale}, did_ci_high_{scale} "
+        "from marts.initiative_effects where initiative_id = ? and metric_name = ?",
+        [initiative_id, metric],
+    ).fetchone()
+
+
+def effect_id(effect: dict) -> str:
+    return f"{effect['initiative_id']}:{effect['metric']}"
+
+
+@pytest.fixture(scope="module")
+def con(pipeline):
+    with warehouse(pipeline) as connection:
+        yield connection
+
+
+def test_every_injected_effect_is_recovered_within_10_percent_and_inside_its_interval(
+    pipeline, con
+):
+    misses = []
+    for effect in injected_effects(pipeline.truth):
+        truth = effect["true_effect"]
+        point, low, high = estimate(con, effect["initiative_id"], effect["metric"], effect["kind"])
+        inside = low <= truth <= high
+        close = truth == 0 or abs(point - truth) <= 0.1 * abs(truth)
+        if not (inside and close):
+            misses.append(
+                f"{effect_id(effect)}: truth {truth}, DiD {point:.3f} [{low:.3f}, {high:.3f}]"
+            )
+    assert not misses, "\n".join(misses)
+
+
+def test_metrics_without_an_injected_effect_have_intervals_containing_zero(pipeline, con):
+    zero_effects = [e for e in injected_effects(pipeline.truth) if e["true_effect"] == 0]
+    assert len(zero_effects) >= 3
+    for effect in zero_effects:
+        _, low, high = estimate(con, effect["initiative_id"], effect["metric"], effect["kind"])
+        assert low <= 0 <= high, effect_id(effect)
+
+
+@pytest.mark.parametrize(
+    ("initiative_id", "metric"),
+    [("vision-qc", "defective_rate"), ("vision-qc", "production_speed"),
+     ("support-copilot", "task_duration_mean")],
+)  # fmt: skip
+def test_difference_in_differences_beats_naive_before_after_under_trend(
+    pipeline, con, initiative_id, metric
+):
+    truth = next(
+        e["true_effect"]
+        for e in pipeline.truth["initiatives"][initiative_id]["effects"]
+        if e["metric"] == metric
+    )
+    naive, did = con.execute(
+        "select naive_change_pct, did_effect_pct from marts.initiative_effects "
+        "where initiative_id = ? and metric_name = ?",
+        [initiative_id, metric],
+    ).fetchone()
+    # The naive view keeps the company-wide trend and seasonality; DiD removes them.
+    assert abs(naive - truth) > 2 * abs(did - truth)
+    assert abs(naive - did) > 0.01
+
+
+def test_case_study_defects_speed_claims_and_first_year_roi(pipeline, con):
+    defective, speed = (
+        estimate(con, "vision-qc", metric, "relative")[0]
+        for metric in ("defective_rate", "production_speed")
+    )
+    claims_per_year = con.execute(
+        "select 12 * sum(benefit) / count(distinct month_start) from marts.cost_savings "
+        "where initiative_id = 'vision-qc' and benefit_stream = 'claims_cost_avoided' "
+        "and month_start >= (select max(go_live_month) from marts.quality "
+        "where initiative_id = 'vision-qc')"
+    ).fetchone()[0]
+    first_year_roi = con.execute(
+        "select first_year_roi from marts.initiative_roi where initiative_id = 'vision-qc'"
+    ).fetchone()[0]
+
+    assert defective == pytest.approx(-0.35, abs=0.035)
+    assert speed == pytest.approx(0.20, abs=0.02)
+    assert claims_per_year == pytest.approx(10e6, rel=0.10)
+    assert first_year_roi == pytest.approx(3.0, abs=0.5)
+
+
+def test_roi_carries_its_uncertainty_and_risk_adjustment(con):
+    rows = con.execute(
+        "select initiative_id, roi_low, roi, roi_high, roi_risk_adjusted from marts.initiative_roi "
+        "where has_monetised_benefits"
+    ).fetchall()
+    assert rows
+    for initiative_id, low, point, high, risk_adjusted in rows:
+        assert low <= point <= high, initiative_id
+        assert risk_adjusted < point, initiative_id
+
+
+def test_every_objective_has_a_status(con):
+    statuses = con.execute(
+        "select objective_status, count(*) from marts.initiative_objectives group by 1"
+    ).fetchall()
+    assert dict(statuses).keys() <= {"met", "on track", "at risk", "missed"}
+    assert sum(count for _, count in statuses) >= 5
+
+
+def test_a_team_of_four_appears_nowhere_not_even_by_subtraction(con):
+    small_team = con.execute(
+        "select max(n) from (select count(*) as n from staging.stg_hr__survey_responses "
+        "where team = 'IT-SEC' group by survey_wave)"
+    ).fetchone()[0]
+    assert 0 < small_team < 5
+
+    visible = con.execute(
+        "select count(*) from marts.employee_satisfaction_breakdown "
+        "where cell = 'IT-SEC' and not is_suppressed"
+    ).fetchone()[0]
+    # Per department-month, the hidden cells hold at least two cells and five people, so
+    # department total minus the visible cells never isolates the small team.
+    hidden_groups = con.execute(
+        """
+        with hidden as (
+            select cells.department, cells.month_start, cells.breakdown,
+                count(*) as hidden_cells, sum(cells.respondents) as hidden_respondents
+            from intermediate.int_hr__survey_cells as cells
+            inner join marts.employee_satisfaction_breakdown as published
+                using (department, month_start, breakdown, cell)
+            where published.is_suppressed
+            group by all
+        )
+        select min(hidden_cells), min(hidden_respondents), count(*) from hidden
+        where department = 'IT'
+        """
+    ).fetchone()
+    assert visible == 0
+    min_cells, min_people, groups = hidden_groups
+    assert groups > 0 and min_cells >= 2 and min_people >= 5
+
+
+def test_department_cells_under_five_people_are_suppressed(con):
+    leaks = con.execute(
+        "select count(*) from marts.employee_satisfaction "
+        "where (denominator < 5 or is_suppressed) and metric_value is not null"
+    ).fetchone()[0]
+    assert leaks == 0
