@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +11,8 @@ import dagster as dg
 import duckdb
 
 from ingestion.pseudonymise import load_key
-from ingestion.settings import Settings
+from ingestion.settings import DEFAULT_HISTORY_START, Settings
+from ingestion.validation import DateBounds
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -20,6 +22,7 @@ class WarehouseResource(dg.ConfigurableResource):
     landing_dir: str
     serving_path: str
     key_file: str
+    history_start: str = DEFAULT_HISTORY_START.isoformat()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
@@ -28,6 +31,7 @@ class WarehouseResource(dg.ConfigurableResource):
             landing_dir=str(settings.landing_dir),
             serving_path=str(settings.serving_path),
             key_file=str(settings.key_file),
+            history_start=settings.history_start.isoformat(),
         )
 
     @contextmanager
@@ -41,3 +45,6 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def pseudonymisation_key(self) -> bytes:
         return load_key(Path(self.key_file))
+
+    def date_bounds(self) -> DateBounds:
+        return DateBounds.until_now(dt.date.fromisoformat(self.history_start))

@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 
 from ingestion.duckdb_helpers import scalar
+from ingestion.ledger import SCHEMA as LEDGER_SCHEMA
+from ingestion.ledger import ensure_schema
 
 # DuckDB 2.0 writes a storage format 1.x clients cannot open; BI tools lag behind.
 SERVING_STORAGE_VERSION = "v1.4.0"
@@ -46,7 +48,18 @@ def publish(
     finally:
         warehouse.execute("detach serving_next")
     os.replace(staging_path, serving_path)
+    _log_publish(warehouse, run_id)
     return PublishReport(serving_path=serving_path, run_id=run_id, tables=tables)
+
+
+def _log_publish(warehouse: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Remember the month published, so later rows dated in it show as restatements."""
+    ensure_schema(warehouse)
+    warehouse.execute(
+        f"insert into {LEDGER_SCHEMA}.publish_log "
+        "select ?, report_month, now()::timestamp from intermediate.int_report_month",
+        [run_id],
+    )
 
 
 def _copy_tables(warehouse: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -> dict[str, int]:

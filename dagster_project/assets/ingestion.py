@@ -82,6 +82,7 @@ def build_source_asset(contract: SourceContract) -> dg.AssetsDefinition:
                 warehouse.pseudonymisation_key(),
                 run_id=context.run_id,
                 on_file=_log_file(context),
+                bounds=warehouse.date_bounds(),
             )
             rows = _row_count(con, contract.table)
         return dg.MaterializeResult(metadata=_load_metadata(report, rows))
