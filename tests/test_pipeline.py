@@ -119,14 +119,15 @@ def test_initiative_rollouts_match_the_registry(pipeline):
 
 def test_serving_file_holds_the_marts_and_the_run_id(pipeline):
     with duckdb.connect(str(pipeline.settings.serving_path), read_only=True) as con:
-        run_id = con.execute("select run_id from publish_info").fetchone()[0]
-        initiatives = count(con, "marts.initiatives")
+        run_id = con.execute("select published_run_id from quality.publish_info").fetchone()[0]
+        initiatives = count(con, "overview.initiatives")
         schemas = {
             row[0] for row in con.execute("select schema_name from duckdb_schemas()").fetchall()
         }
     assert run_id == pipeline.result.run_id
     assert initiatives == len(pipeline.truth["initiatives"])
-    assert "raw" not in schemas and "staging" not in schemas
+    assert {"overview", "metrics", "quality"} <= schemas
+    assert not schemas & {"raw", "staging", "intermediate", "marts", "audit"}
 
 
 def test_a_second_run_loads_nothing_new_and_changes_no_count(pipeline):
