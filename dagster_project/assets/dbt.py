@@ -7,6 +7,8 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from dagster_project.dbt_project import dbt_project
+from dagster_project.previews import mart_metadata
+from dagster_project.resources import WarehouseResource
 
 
 class LayeredTranslator(DagsterDbtTranslator):
@@ -23,8 +25,27 @@ class LayeredTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=LayeredTranslator(),
     pool="duckdb",
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build"], context=context).stream()
+def dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+):
+    # Events are held until dbt exits: the previews read the warehouse, which DuckDB lets
+    # only one process open while dbt writes it.
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    events = list(invocation.stream())
+    outputs = {
+        e.output_name: context.asset_key_for_output(e.output_name)
+        for e in events
+        if isinstance(e, dg.Output)
+    }
+    marts = set(mart_keys())
+    previews = mart_metadata(warehouse.warehouse_path, [k for k in outputs.values() if k in marts])
+    for event in events:
+        key = outputs.get(event.output_name) if isinstance(event, dg.Output) else None
+        if key in previews:
+            event = event.with_metadata({**event.metadata, **previews[key]})
+        yield event
+    if not invocation.is_successful():
+        raise invocation.get_error()
 
 
 def mart_keys() -> list[dg.AssetKey]:
