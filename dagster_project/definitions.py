@@ -6,6 +6,7 @@ from dagster_dbt import DbtCliResource
 from dagster_project.assets.dbt import dbt_models
 from dagster_project.assets.ingestion import initiative_registry, source_assets
 from dagster_project.assets.publish import serving_file
+from dagster_project.checks import suite_checks
 from dagster_project.dbt_project import DBT_EXECUTABLE, dbt_project
 from dagster_project.jobs import daily_schedule, full_pipeline, new_landing_files
 from dagster_project.resources import WarehouseResource
@@ -17,6 +18,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     AIROI_WAREHOUSE_PATH, so the environment must agree with `settings`."""
     return dg.Definitions(
         assets=[*source_assets, initiative_registry, dbt_models, serving_file],
+        asset_checks=suite_checks,
         jobs=[full_pipeline],
         schedules=[daily_schedule],
         sensors=[new_landing_files],

@@ -21,6 +21,7 @@ class WarehouseResource(dg.ConfigurableResource):
     warehouse_path: str
     landing_dir: str
     serving_path: str
+    quality_docs_dir: str
     key_file: str
     history_start: str = DEFAULT_HISTORY_START.isoformat()
 
@@ -30,6 +31,7 @@ class WarehouseResource(dg.ConfigurableResource):
             warehouse_path=str(settings.warehouse_path),
             landing_dir=str(settings.landing_dir),
             serving_path=str(settings.serving_path),
+            quality_docs_dir=str(settings.quality_docs_dir),
             key_file=str(settings.key_file),
             history_start=settings.history_start.isoformat(),
         )

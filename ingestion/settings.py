@@ -29,6 +29,7 @@ class Settings:
     landing_dir: Path
     warehouse_path: Path
     serving_path: Path
+    quality_docs_dir: Path
     key_file: Path
     history_start: dt.date = DEFAULT_HISTORY_START
 
@@ -40,6 +41,7 @@ class Settings:
             landing_dir=_path("AIROI_LANDING_DIR", data_dir / "landing"),
             warehouse_path=_path("AIROI_WAREHOUSE_PATH", data_dir / "warehouse.duckdb"),
             serving_path=_path("AIROI_SERVING_PATH", data_dir / "serving" / "ai_roi.duckdb"),
+            quality_docs_dir=_path("AIROI_QUALITY_DOCS_DIR", data_dir / "quality" / "data_docs"),
             key_file=_path(
                 "AIROI_PSEUDONYMISATION_KEY_FILE", PROJECT_ROOT / ".pseudonymisation.key"
             ),

@@ -62,8 +62,8 @@ volumes as (
             '{{ family }}' as family_name,
             '{{ metric }}' as metric_name,
             '{{ form }}' as effect_form,
-            cast({{ volume }} as {{ dbt.type_float() }}) as volume,
-            cast({{ unit_value }} as {{ dbt.type_float() }}) as unit_value
+            cast({{ volume }} as {{ type_double() }}) as volume,
+            cast({{ unit_value }} as {{ type_double() }}) as unit_value
         from post_months
         inner join initiatives on post_months.initiative_id = initiatives.initiative_id
         inner join {{ panel }}

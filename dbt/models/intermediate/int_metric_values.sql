@@ -77,8 +77,8 @@ metric_values as (
                 {{ panel.unit }} as unit_id,
                 month_start,
                 '{{ metric_name }}' as metric_name,
-                cast({{ numerator }} as {{ dbt.type_float() }}) as numerator,
-                cast({{ denominator }} as {{ dbt.type_float() }}) as denominator
+                cast({{ numerator }} as {{ type_double() }}) as numerator,
+                cast({{ denominator }} as {{ type_double() }}) as denominator
             from {{ panel.relation }}
             where {{ denominator }} > 0 and {{ numerator }} is not null
             {% if not loop.last %}union all{% endif %}

@@ -1,0 +1,14 @@
+{#- A double-precision float. dbt's type_float() renders FLOAT, which is single precision
+    on DuckDB and Spark (revenue would lose its cents); DOUBLE means 8 bytes on DuckDB,
+    Spark, Trino and Snowflake alike. -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro postgres__type_double() -%}
+    double precision
+{%- endmacro %}

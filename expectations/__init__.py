@@ -1,0 +1,26 @@
+"""Great Expectations quality gate over the warehouse's DuckDB relations.
+
+Suites live as JSON in `suites/` (see README.md); `validate_relation` checks a relation
+against its suite and `record_outcome` appends the result to `audit.quality_results`.
+Importing this package does not import Great Expectations (about three seconds).
+"""
+
+from expectations.runner import (
+    ExpectationOutcome,
+    SuiteOutcome,
+    record_outcome,
+    relations,
+    suite_for,
+    suite_names,
+    validate_relation,
+)
+
+__all__ = [
+    "ExpectationOutcome",
+    "SuiteOutcome",
+    "record_outcome",
+    "relations",
+    "suite_for",
+    "suite_names",
+    "validate_relation",
+]
