@@ -7,11 +7,20 @@ import re
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 import yaml
 
 from ingestion.demo_data import generate
+from ingestion.demo_data.company import ANNUAL_TURNOVER, HEADCOUNT
+from ingestion.demo_data.sampling import (
+    CarriedRounding,
+    choose_in_groups,
+    largest_remainder,
+    rescale_to_mean,
+)
+from ingestion.demo_data.timeline import months
 
 SCALE = 0.05
 MONTHS = 30
@@ -312,3 +321,86 @@ def test_registry_files_follow_the_documented_format(landing: Path) -> None:
         "implementation": 900000,
         "running_monthly": 50000,
     }
+
+
+def test_carried_rounding_keeps_every_run_of_months_within_one_of_its_expectation() -> None:
+    rng = np.random.default_rng(0)
+    rounding = CarriedRounding(np.random.default_rng(1))
+    expected = rng.uniform(0.2, 6.0, (40, 5))
+    counts = np.array([rounding("key", month) for month in expected])
+    assert counts.dtype == np.int64
+    gap = np.cumsum(counts - expected, axis=0)
+    # A run of months misses its expectation by the carry in minus the carry out: below 1.
+    assert np.abs(gap).max() < 1
+
+
+def test_stratified_helpers_allocate_exactly() -> None:
+    rng = np.random.default_rng(0)
+    group = rng.integers(0, 4, 2000)
+    eligible = rng.random(2000) < 0.9
+    chosen = choose_in_groups(rng, group, np.array([5, 0, 120, 10_000]), eligible)
+    per_group = np.bincount(group[chosen], minlength=4)
+    assert per_group[:3].tolist() == [5, 0, 120]
+    assert per_group[3] == (eligible & (group == 3)).sum()  # capped at the eligible rows
+    assert not (chosen & ~eligible).any()
+
+    values = rng.lognormal(0, 0.5, 2000)
+    target = np.array([1.0, 2.0, 3.0, 4.0])
+    scaled = rescale_to_mean(values, group, target)
+    means = np.bincount(group, weights=scaled) / np.bincount(group)
+    assert means == pytest.approx(target)
+
+    counts = largest_remainder(17, np.array([0.05, 0.12, 0.30, 0.38, 0.15]))
+    assert counts.sum() == 17
+    assert np.abs(counts - 17 * np.array([0.05, 0.12, 0.30, 0.38, 0.15])).max() < 1
+
+
+def test_vision_qc_cuts_claims_cost_by_35_percent_with_little_noise(landing: Path) -> None:
+    # Claims do not scale, so even the small test fixture has the full claims history.
+    claims = pl.read_csv(landing / "quality" / "claims.csv")
+    cost = (
+        claims.with_columns(
+            post=pl.col("claim_date") >= "2025-11-01",
+            treated=pl.col("line").is_in(["L01", "L02"]),
+        )
+        .filter(pl.col("treated") | pl.col("line").is_in(["L05", "L06", "L07", "L08"]))
+        .group_by("treated", "post")
+        .agg(pl.col("cost").sum())
+        .sort("treated", "post")["cost"]
+        .to_list()
+    )
+    control_growth, treated_growth = cost[1] / cost[0], cost[3] / cost[2]
+    assert treated_growth / control_growth == pytest.approx(0.65, abs=0.01)
+
+
+def test_job_satisfaction_cells_follow_their_expected_means(landing: Path, truth: dict) -> None:
+    """Answers are allocated per department and wave: each wave's mean is the expected
+    mean (plus the copilot's exact shift after go-live), with no trend, up to rounding."""
+    distributions = truth["job_satisfaction_distributions"]
+    treated = truth["initiatives"]["hr-copilot"]["treated"]
+    scores = np.arange(1, 6)
+    for wave in ("2024Q2", "2024Q3", "2026Q2", "2026Q3"):  # the English CSV waves
+        answers = pl.read_csv(landing / "hr_surveys" / f"survey_{wave}.csv")
+        means = answers.group_by("department").agg(pl.col("job_satisfaction").mean(), pl.len())
+        for department, mean, respondents in means.iter_rows():
+            live = department in treated and wave >= "2025Q4"
+            expected = np.array(distributions[department]["with" if live else "without"]) @ scores
+            assert abs(mean - expected) < 0.05 + 1 / respondents, (wave, department)
+
+
+def test_separations_follow_each_departments_expected_count(landing: Path) -> None:
+    roster = pl.read_csv(landing / "hr_roster" / "roster.csv", try_parse_dates=True)
+    exits = (
+        roster.filter(pl.col("exit_date").is_not_null())
+        .group_by("department", pl.col("exit_date").dt.strftime("%Y-%m").alias("month"))
+        .len()
+    )
+    mean_stay = 365.25 / ANNUAL_TURNOVER
+    for department, teams in HEADCOUNT.items():
+        per_month = dict(
+            exits.filter(pl.col("department") == department).select("month", "len").iter_rows()
+        )
+        counts = np.array([per_month.get(m.label, 0) for m in months()])
+        days = np.array([m.days for m in months()])
+        expected = sum(teams.values()) * -np.expm1(-days / mean_stay)
+        assert np.abs(np.cumsum(counts - expected)).max() < 1, department

@@ -3,13 +3,18 @@
 Each seat is refilled the day after its holder leaves, so team headcounts stay constant
 (IT-SEC is always exactly 4 people, small enough to exercise small-cell suppression) while
 the roster still shows about 12% turnover a year.
+
+Separations follow each department's expected count month by month (systematic sampling
+of the constant exit hazard, see sampling.py) and fall on random seats and days: a
+department of 24 expects one leaver every four months, and exponential tenures alone
+would bunch them at random.
 """
 
 import numpy as np
 import polars as pl
 
 from .sampling import source_rng
-from .timeline import END, START, to_dates
+from .timeline import START, months, to_dates
 
 LINES = tuple(f"L{n:02d}" for n in range(1, 9))
 SUPPORT_TEAMS = tuple(f"S{n}" for n in range(1, 9))
@@ -39,32 +44,45 @@ def _seats() -> tuple[np.ndarray, np.ndarray]:
     return np.repeat(departments, counts), np.repeat(teams, counts)
 
 
-def _tenures(seed: int, seats: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _tenures(seed: int, departments: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Seat, hire day and exit day (days since START) of each holder of each seat."""
     rng = source_rng(seed, "company")
     mean_stay = 365.25 / ANNUAL_TURNOVER
-    last_day = int((END - START).astype(np.int64))
+    seats = departments.size
     # A constant exit hazard makes the current holders' tenure exponential too (truncated
     # at a career's length by inverting its distribution function).
-    seat = np.arange(seats)
     reach = 1 - np.exp(-MAX_TENURE_DAYS / mean_stay)
     tenure = -mean_stay * np.log1p(-rng.random(seats) * reach)
-    hire = -tenure.astype(np.int64)
+    holder_hire = -tenure.astype(np.int64)
     seat_parts, hire_parts, exit_parts = [], [], []
-    while seat.size:
-        exit_day = np.maximum(hire, 0) + 1 + rng.exponential(mean_stay, seat.size).astype(np.int64)
-        left = exit_day <= last_day
-        seat_parts.append(seat)
-        hire_parts.append(hire)
-        exit_parts.append(np.where(left, exit_day, NO_EXIT))
-        seat, hire = seat[left], exit_day[left] + 1
-    return np.concatenate(seat_parts), np.concatenate(hire_parts), np.concatenate(exit_parts)
+    names, department = np.unique(departments, return_inverse=True)
+    headcount = np.bincount(department)
+    # Systematic sampling: leavers by month are the steps of the cumulative expected count,
+    # from a random phase per department.
+    cumulative = rng.random(names.size)
+    for month in months():
+        expected = headcount * -np.expm1(-month.days / mean_stay)
+        leavers = np.floor(cumulative + expected) - np.floor(cumulative)
+        cumulative += expected
+        dept = np.repeat(np.arange(names.size), leavers.astype(np.int64))
+        days = np.sort(month.first_day + rng.integers(0, month.days, dept.size))
+        for d, day in zip(rng.permutation(dept), days, strict=True):
+            # Anyone in the department hired before that day may leave on it.
+            seat = rng.choice(np.flatnonzero((department == d) & (holder_hire < day)))
+            seat_parts.append(seat)
+            hire_parts.append(holder_hire[seat])
+            exit_parts.append(day)
+            holder_hire[seat] = day + 1
+    seat_parts.extend(range(seats))
+    hire_parts.extend(holder_hire)
+    exit_parts.extend([NO_EXIT] * seats)
+    return np.array(seat_parts), np.array(hire_parts), np.array(exit_parts)
 
 
 def build_roster(seed: int) -> pl.DataFrame:
     """One row per employee ever employed; `exit_date` null while still employed."""
     departments, teams = _seats()
-    seat, hire, exit_day = _tenures(seed, departments.size)
+    seat, hire, exit_day = _tenures(seed, departments)
     order = np.lexsort((seat, hire))
     seat, hire, exit_day = seat[order], hire[order], exit_day[order]
     employed = exit_day == NO_EXIT

@@ -1,4 +1,9 @@
-"""generate(): write every landing file of the demo company, then its ground truth."""
+"""generate(): write every landing file of the demo company, then its ground truth.
+
+The demo's cell-level noise is kept small on purpose so tests can check recovery within
+10%; real data is noisier and its intervals say so. Every unit-month aggregate that
+carries an injected effect follows its expected value up to ~1% noise (sampling.py).
+"""
 
 import json
 from pathlib import Path

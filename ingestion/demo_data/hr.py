@@ -1,9 +1,16 @@
 """HR data: the roster and the quarterly pulse survey, exported in the formats of the day.
 
-Job satisfaction is drawn per department from a categorical distribution; in departments
-using the HR copilot, answers after go-live are moved one point up with a probability
-chosen so that the expected value rises by exactly JOB_SATISFACTION_SHIFT. The other items
-are drawn from the answer before that move, so they carry no effect.
+Job satisfaction follows a categorical distribution per department; in departments using
+the HR copilot, answers after go-live are moved one point up with a probability chosen so
+that the expected value rises by exactly JOB_SATISFACTION_SHIFT. The other items are drawn
+from the answer before that move, so they carry no effect.
+
+Answers are allocated per department and wave rather than drawn one by one (see
+sampling.py): the answer counts are the distribution times the respondents, rounded so
+that their mean is the department's expected mean plus small noise, then shuffled over
+the respondents; with the copilot, round(JOB_SATISFACTION_SHIFT * respondents) answers
+below 5 are moved up. A department of 17 respondents would otherwise move ±0.25 points
+from wave to wave. There is no trend: satisfaction only moves with the copilot.
 """
 
 from dataclasses import dataclass
@@ -14,7 +21,7 @@ import polars as pl
 
 from .company import DEPARTMENTS, employment_days
 from .effects import JOB_SATISFACTION_SHIFT, initiative
-from .sampling import categorical, source_rng
+from .sampling import categorical, largest_remainder, source_rng
 from .survey_text import FRENCH_HEADERS, FRENCH_USAGE, GENERAL_COMMENTS, PAIN_COMMENTS
 from .timeline import Month, months, to_dates
 from .writers import tally, write_csv, write_xlsx
@@ -23,11 +30,13 @@ RESPONSE_RATE = 0.70
 COMMENT_RATE = 0.40
 PAIN_SHARE = 0.65  # of comments, about the department's own pain points
 MISSING_DURATION_RATE = 0.02
+SCORES = np.arange(1, 6)  # job satisfaction answers
 BASE_SATISFACTION = np.array([0.05, 0.12, 0.30, 0.38, 0.15])  # answers 1..5
 DEPARTMENT_TILT = {
     "Manufacturing": -0.10, "Customer Support": -0.20, "Sales": 0.05, "Finance": -0.10,
     "Human Resources": 0.10, "R&D": 0.15, "Procurement": -0.05, "IT": 0.0,
 }  # fmt: skip
+SATISFACTION_NOISE = 0.01  # points, on a department-wave's mean answer
 USAGE = ("none", "light", "heavy")
 USAGE_PROBS = np.array([[0.75, 0.20, 0.05], [0.25, 0.45, 0.30]])  # without / with the copilot
 
@@ -54,10 +63,9 @@ WAVE_FORMATS = {
 def satisfaction_distributions() -> dict[str, dict[str, list[float]]]:
     """Per department: answer probabilities without and with the copilot, and the move-up
     probability that links them (E[with] - E[without] = JOB_SATISFACTION_SHIFT exactly)."""
-    scores = np.arange(1, 6)
     distributions = {}
     for department, tilt in DEPARTMENT_TILT.items():
-        base = BASE_SATISFACTION * np.exp(tilt * (scores - 3))
+        base = BASE_SATISFACTION * np.exp(tilt * (SCORES - 3))
         base = base / base.sum()
         move_up = JOB_SATISFACTION_SHIFT / (1 - base[-1])
         moved = np.concatenate([[0.0], base[:-2], [base[-2] + base[-1]]])
@@ -66,7 +74,7 @@ def satisfaction_distributions() -> dict[str, dict[str, list[float]]]:
             "without": base.tolist(),
             "with": treated.tolist(),
             "move_up_probability": float(move_up),
-            "expected_difference": float(treated @ scores - base @ scores),
+            "expected_difference": float(treated @ SCORES - base @ SCORES),
         }
     return distributions
 
@@ -113,10 +121,39 @@ def _job_satisfaction(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The answer without the copilot, and whether the copilot moved it one point up."""
     distributions = satisfaction_distributions()
-    base = np.array([distributions[name]["without"] for name in DEPARTMENTS])
-    move_up = np.array([distributions[name]["move_up_probability"] for name in DEPARTMENTS])
-    answer = 1 + categorical(rng, base, row)
-    return answer, copilot & (answer < 5) & (rng.random(row.size) < move_up[row])
+    answer = np.zeros(row.size, dtype=np.int64)
+    moved = np.zeros(row.size, dtype=bool)
+    cell = 2 * row + copilot
+    for key in np.unique(cell):
+        at = np.flatnonzero(cell == key)
+        base = np.array(distributions[DEPARTMENTS[key // 2]]["without"])
+        mean = base @ SCORES + rng.normal(0.0, SATISFACTION_NOISE)
+        answer[at] = rng.permutation(np.repeat(SCORES, _likert_counts(at.size, base, mean)))
+        if key % 2:
+            can_move = at[answer[at] < SCORES[-1]]
+            up = min(round(JOB_SATISFACTION_SHIFT * at.size), can_move.size)
+            moved[rng.choice(can_move, size=up, replace=False)] = True
+    return answer, moved
+
+
+def _likert_counts(n: int, probs: np.ndarray, mean: float) -> np.ndarray:
+    """Answer counts of n people close to n * probs whose mean is `mean` within 0.5 / n.
+
+    Largest-remainder rounding first, then single answers moved one point at a time,
+    each time from the category most over its expected count.
+    """
+    counts = largest_remainder(n, probs)
+    expected = n * probs
+    total = int(np.clip(round(n * mean), n * SCORES[0], n * SCORES[-1]))
+    while (gap := total - int(counts @ SCORES)) != 0:
+        step = 1 if gap > 0 else -1
+        source = np.arange(SCORES.size)
+        source = source[(counts > 0) & (source + step >= 0) & (source + step < SCORES.size)]
+        excess = (counts - expected)[source] - (counts - expected)[source + step]
+        k = source[np.argmax(excess)]
+        counts[k] -= 1
+        counts[k + step] += 1
+    return counts
 
 
 def _answers(

@@ -4,6 +4,12 @@ The processes differ on purpose so the opportunity ranking has a right answer: i
 processing, purchase-order entry and expense audit are voluminous, repetitive and
 error-prone; contract review is big but badly recorded; customer support is already
 covered by the support copilot.
+
+Each team's month follows its expected mean duration and error and rework rates with small
+noise (see sampling.py): durations are drawn per task, then scaled so the team-month's mean
+is its expected value; the number of tasks with an error (or reworked) is decided per
+team-month and given to completed tasks at random. One shock per team and month moves
+durations, errors and rework together, as a month of harder cases does.
 """
 
 from dataclasses import dataclass
@@ -14,7 +20,15 @@ import polars as pl
 
 from .company import LINES, REGIONS, SUPPORT_TEAMS, Staff
 from .effects import initiative
-from .sampling import cv_sigma, lognormal, source_rng
+from .sampling import (
+    CarriedRounding,
+    cell_noise,
+    choose_in_groups,
+    cv_sigma,
+    lognormal,
+    rescale_to_mean,
+    source_rng,
+)
 from .timeline import (
     Month,
     draw_days,
@@ -143,23 +157,31 @@ def _levels(seed: int) -> dict[str, TeamLevels]:
 
 
 def _employees(
-    rng: np.random.Generator, staff: Staff, teams: np.ndarray, days: np.ndarray
+    rng: np.random.Generator,
+    staff: Staff,
+    process: Process,
+    team_index: np.ndarray,
+    days: np.ndarray,
 ) -> np.ndarray:
-    employees = np.empty(teams.size, dtype="<U6")
-    for team in np.unique(teams):
-        at = teams == team
-        employees[at] = staff.pick(rng, str(team), days[at])
+    employees = np.empty(team_index.size, dtype="<U6")
+    for i in sorted(np.unique(team_index), key=lambda i: process.teams[i]):
+        at = team_index == i
+        employees[at] = staff.pick(rng, process.teams[i], days[at])
     return employees
 
 
-def _copilot(
-    process: Process, team_index: np.ndarray, month: Month
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Which tasks the support copilot assists, and each task's multiplier per metric."""
+def _strings(values: tuple[str, ...], index: np.ndarray) -> pl.Series:
+    """values[index] as a polars column (much faster than via a numpy string array)."""
+    return pl.Series(values, dtype=pl.String).gather(index)
+
+
+def _copilot(process: Process, month: Month) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Which of the process's teams the support copilot assists, and each team's
+    multiplier per metric."""
     copilot = initiative("support-copilot")
-    assisted = np.zeros(team_index.size, dtype=bool)
+    assisted = np.zeros(len(process.teams), dtype=bool)
     if process.name == copilot.scope:
-        assisted = copilot.live(process.teams, month.start)[team_index]
+        assisted = copilot.live(process.teams, month.start)
     return assisted, {e.metric: np.where(assisted, e.multiplier, 1.0) for e in copilot.effects}
 
 
@@ -170,33 +192,46 @@ def _process_tasks(
     size: int,
     staff: Staff,
     levels: TeamLevels,
+    rounding: CarriedRounding,
 ) -> pl.DataFrame:
-    team_index = rng.choice(len(process.teams), size=size, p=levels.volume)
-    teams = np.array(process.teams)[team_index]
-    task_types = rng.choice(np.array(process.task_types), size=size, p=process.type_probs)
+    n_teams = len(process.teams)
+    team_index = rng.choice(n_teams, size=size, p=levels.volume)
+    type_index = rng.choice(len(process.task_types), size=size, p=process.type_probs)
     days = draw_days(rng, month, size, WEEKEND_WEIGHT)
     started = epoch_seconds(days, WORKDAY_START_S + rng.integers(0, WORKDAY_SPAN_S, size))
-
-    assisted, effect = _copilot(process, team_index, month)
-    mean = process.mean_minutes * levels.duration[team_index] * duration_factor(month)
-    minutes = lognormal(rng, mean * effect["task_duration_mean"], cv_sigma(process.cv), size)
-    error_p = process.error_rate * levels.errors[team_index] * effect["error_rate"]
-    rework_p = process.rework_rate * levels.errors[team_index] * effect["rework_rate"]
     abandoned = rng.random(size) < ABANDON_RATE
+    completed = ~abandoned
+    done = np.bincount(team_index[completed], minlength=n_teams)
+
+    assisted, effect = _copilot(process, month)
+    mean = process.mean_minutes * levels.duration * duration_factor(month)
+    drawn = lognormal(rng, mean[team_index], cv_sigma(process.cv), size)
+    shock = cell_noise(rng, n_teams)
+    minutes = rescale_to_mean(
+        drawn, team_index, mean * effect["task_duration_mean"] * shock, completed
+    )
+    flags = {}
+    for flag, rate, metric in (
+        ("error", process.error_rate, "error_rate"),
+        ("rework", process.rework_rate, "rework_rate"),
+    ):
+        wanted = done * rate * levels.errors * effect[metric] * shock
+        counts = rounding(f"{process.name}/{flag}", wanted, cap=done)
+        flags[flag] = choose_in_groups(rng, team_index, counts, completed)
     unrecorded = rng.random(size) < process.unrecorded_share
     return pl.DataFrame(
         {
-            "process": np.full(size, process.name),
-            "task_type": task_types,
-            "department": np.full(size, process.department),
-            "team": teams,
-            "employee_id": _employees(rng, staff, teams, days),
+            "process": _strings((process.name,), np.zeros(size, dtype=np.int64)),
+            "task_type": _strings(process.task_types, type_index),
+            "department": _strings((process.department,), np.zeros(size, dtype=np.int64)),
+            "team": _strings(process.teams, team_index),
+            "employee_id": _employees(rng, staff, process, team_index, days),
             "started": started,
             "ended": np.where(abandoned, -1, started + np.rint(minutes * 60).astype(np.int64)),
-            "status": np.where(abandoned, "abandoned", "completed"),
-            "error_flag": ~abandoned & (rng.random(size) < error_p),
-            "rework_flag": ~abandoned & (rng.random(size) < rework_p),
-            "ai_assisted": assisted | (rng.random(size) < AD_HOC_AI_SHARE),
+            "status": _strings(("completed", "abandoned"), abandoned.astype(np.int64)),
+            "error_flag": flags["error"],
+            "rework_flag": flags["rework"],
+            "ai_assisted": assisted[team_index] | (rng.random(size) < AD_HOC_AI_SHARE),
         },
         schema=TASK_SCHEMA,
     ).with_columns(pl.when(~pl.Series(unrecorded)).then(pl.col("task_type", "team")))
@@ -208,11 +243,12 @@ def _month_tasks(
     base: float,
     staff: Staff,
     levels: dict[str, TeamLevels],
+    rounding: CarriedRounding,
 ) -> pl.DataFrame:
     total = rng.poisson(base * volume_factor(month))
     sizes = rng.multinomial(total, [process.share for process in PROCESSES])
     parts = [
-        _process_tasks(rng, month, process, int(size), staff, levels[process.name])
+        _process_tasks(rng, month, process, int(size), staff, levels[process.name], rounding)
         for process, size in zip(PROCESSES, sizes, strict=True)
     ]
     timestamp = pl.from_epoch(pl.col("started"), time_unit="s")
@@ -234,10 +270,11 @@ def write_operations(landing: Path, staff: Staff, seed: int, scale: float) -> di
     folder.mkdir(parents=True, exist_ok=True)
     levels = _levels(seed)
     base = monthly_base(TASKS_AT_SCALE_1 * scale, volume_factor)
+    rounding = CarriedRounding(source_rng(seed, "operations", "rounding"))
     rows = []
     for month in months():
         tasks = _month_tasks(
-            source_rng(seed, "operations", month.label), month, base, staff, levels
+            source_rng(seed, "operations", month.label), month, base, staff, levels, rounding
         )
         rows.append(write_jsonl(tasks, folder / f"tasks_{month.label}.jsonl"))
     return tally(rows)

@@ -4,6 +4,13 @@ Defects are injected as a per-unit probability, so the defective rate and defect
 unit move by the same factor. Claims are sized so the lines that get vision QC cost about
 $28.6M a year in warranty, returns and recalls: the 35% cut is then the ~$10M a year of
 the case study.
+
+A line's month of defects and of claims cost follows its expected value with small noise
+(see sampling.py): the number of defective units and of defects is decided per line and
+month, then given to inspected units at random; claim costs are drawn per claim, then
+scaled so the line-month's total is its expected cost. With ~20 defective units per
+line-month, binomial draws alone would move a cell by ±20%. One quality shock per line
+and month moves defects and claims together, as a bad month does.
 """
 
 from dataclasses import dataclass
@@ -14,7 +21,14 @@ import polars as pl
 
 from .company import LINES
 from .effects import initiative
-from .sampling import lognormal, source_rng
+from .sampling import (
+    CarriedRounding,
+    cell_noise,
+    choose_in_groups,
+    lognormal,
+    rescale_to_mean,
+    source_rng,
+)
 from .timeline import (
     SECONDS_PER_DAY,
     Month,
@@ -85,16 +99,25 @@ def _vision_multipliers(month: Month, metric: str) -> np.ndarray:
 
 
 def _inspections(
-    rng: np.random.Generator, month: Month, base: float, lv: LineLevels
+    rng: np.random.Generator,
+    month: Month,
+    base: float,
+    lv: LineLevels,
+    shock: np.ndarray,
+    rounding: CarriedRounding,
 ) -> pl.DataFrame:
+    lines = len(LINES)
     sizes = rng.poisson(base * volume_factor(month) * lv.inspection_share)
-    line = np.repeat(np.arange(len(LINES)), sizes)
+    line = np.repeat(np.arange(lines), sizes)
     size = line.size
     days = draw_days(rng, month, size, weekend=1.0)
     inspected = epoch_seconds(days, rng.integers(0, SECONDS_PER_DAY, size))
     p = lv.defect_p * defect_factor(month) * _vision_multipliers(month, "defective_rate")
-    defective = rng.random(size) < p[line]
-    defects = np.where(defective, 1 + rng.poisson(EXTRA_DEFECTS_MEAN, size), 0)
+    # Stratified: each line's number of defective units, then which units they are.
+    defective_units = rounding("defective", sizes * p * shock, cap=sizes)
+    defective = choose_in_groups(rng, line, defective_units)
+    extra = rounding("extra_defects", defective_units * EXTRA_DEFECTS_MEAN)
+    defects = defective + _spread(rng, line, defective, np.where(defective_units > 0, extra, 0))
     order = np.argsort(inspected, kind="stable")
     frame = pl.DataFrame(
         {
@@ -115,6 +138,20 @@ def _inspections(
         stamp.alias("inspected_at"),
         pl.exclude("line", "inspected_at"),
     )
+
+
+def _spread(
+    rng: np.random.Generator, line: np.ndarray, defective: np.ndarray, extra: np.ndarray
+) -> np.ndarray:
+    """Extra defects per row: each line's `extra` defects on its defective units at random
+    (so a defective unit has 1 + about Poisson(0.5) defects)."""
+    rows = np.flatnonzero(defective)  # sorted by row, so stable-sorting by line groups them
+    rows = rows[np.argsort(line[rows], kind="stable")]
+    per_line = np.bincount(line[rows], minlength=extra.size)
+    first = np.cumsum(per_line) - per_line
+    owner = np.repeat(np.arange(extra.size), extra)
+    picked = rows[first[owner] + rng.integers(0, per_line[owner])]
+    return np.bincount(picked, minlength=line.size)
 
 
 def _production_runs(rng: np.random.Generator, month: Month, lv: LineLevels) -> pl.DataFrame:
@@ -157,16 +194,27 @@ def _baseline_window(go_live: np.datetime64) -> list[Month]:
 
 
 def _month_claims(
-    rng: np.random.Generator, month: Month, lv: LineLevels, calibration: float
+    rng: np.random.Generator,
+    month: Month,
+    lv: LineLevels,
+    calibration: float,
+    shock: np.ndarray,
+    rounding: CarriedRounding,
 ) -> pl.DataFrame:
-    parts = []
+    lines = len(LINES)
     rate = (
         lv.claims * defect_factor(month) * calibration * _vision_multipliers(month, "claims_cost")
     )
+    parts, line_parts, cost_parts = [], [], []
     for kind in CLAIM_TYPES:
-        counts = rng.poisson(kind.per_line_month * rate)
-        line = np.repeat(np.arange(len(LINES)), counts)
-        cost = lognormal(rng, kind.mean_cost, kind.sigma, line.size)
+        expected = kind.per_line_month * rate
+        if kind.per_line_month >= 1:
+            counts = rounding(kind.name, expected * shock)
+        else:
+            counts = rng.poisson(expected)  # recalls stay rare, random events
+        line = np.repeat(np.arange(lines), counts)
+        line_parts.append(line)
+        cost_parts.append(lognormal(rng, kind.mean_cost, kind.sigma, line.size))
         parts.append(
             pl.DataFrame(
                 {
@@ -174,12 +222,18 @@ def _month_claims(
                     "line": np.array(LINES)[line],
                     "claim_type": np.full(line.size, kind.name),
                     "units_affected": rng.integers(kind.units[0], kind.units[1] + 1, line.size),
-                    "cost": np.round(cost, 2),
                 },
                 schema_overrides={"claim_type": pl.String, "line": pl.String},
             )
         )
-    return pl.concat(parts)
+    # Each line's month costs its expected total: a recall makes that month's other claims
+    # a little cheaper instead of moving the line's cost by a third.
+    line = np.concatenate(line_parts)
+    expected_cost = rate * sum(kind.per_line_month * kind.mean_cost for kind in CLAIM_TYPES)
+    counts = np.maximum(np.bincount(line, minlength=lines), 1)
+    target = expected_cost * shock / counts
+    cost = rescale_to_mean(np.concatenate(cost_parts), line, target)
+    return pl.concat(parts).with_columns(cost=pl.Series(np.round(cost, 2)))
 
 
 def _observed_baseline(claims: pl.DataFrame) -> float:
@@ -205,17 +259,26 @@ def write_quality(
     base = monthly_base(INSPECTIONS_AT_SCALE_1 * scale, volume_factor)
     calibration = _claims_calibration(lv)
     rows, claims = [], []
+    rounding = {
+        table: CarriedRounding(source_rng(seed, "quality", table, "rounding"))
+        for table in ("inspections", "claims")
+    }
     for month in months():
         # One stream per table: only inspections scale, so runs and claims stay identical.
         rng = {
             table: source_rng(seed, "quality", table, month.label)
-            for table in ("inspections", "production_runs", "claims")
+            for table in ("inspections", "production_runs", "claims", "shock")
         }
-        inspections = _inspections(rng["inspections"], month, base, lv)
+        shock = cell_noise(rng["shock"], len(LINES))
+        inspections = _inspections(
+            rng["inspections"], month, base, lv, shock, rounding["inspections"]
+        )
         rows.append(write_csv(inspections, folder / f"inspections_{month.label}.csv"))
         runs = _production_runs(rng["production_runs"], month, lv)
         rows.append(write_csv(runs, folder / f"production_runs_{month.label}.csv"))
-        claims.append(_month_claims(rng["claims"], month, lv, calibration))
+        claims.append(
+            _month_claims(rng["claims"], month, lv, calibration, shock, rounding["claims"])
+        )
     all_claims = pl.concat(claims).sort("claim_date", maintain_order=True)
     all_claims = all_claims.select(sequence_id("CL-", 6).alias("claim_id"), pl.all())
     rows.append(write_csv(all_claims, folder / "claims.csv", float_precision=2))
