@@ -3,6 +3,7 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from dagster_project.assets.dashboard import roi_dashboard
 from dagster_project.assets.dbt import dbt_models
 from dagster_project.assets.ingestion import initiative_registry, source_assets
 from dagster_project.assets.publish import serving_file
@@ -17,7 +18,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     """Definitions over the given paths. dbt reads the warehouse path from
     AIROI_WAREHOUSE_PATH, so the environment must agree with `settings`."""
     return dg.Definitions(
-        assets=[*source_assets, initiative_registry, dbt_models, serving_file],
+        assets=[*source_assets, initiative_registry, dbt_models, serving_file, roi_dashboard],
         asset_checks=suite_checks,
         jobs=[full_pipeline],
         schedules=[daily_schedule],

@@ -1,0 +1,19 @@
+"""A self-contained HTML dashboard of the serving file, for managers.
+
+`build_dashboard(serving_path, output_dir)` reads only the serving DuckDB file (read-only)
+and writes `roi-dashboard-<published_run_id>.html` and `index.html`; the page needs no
+network (inline CSS and SVG charts, a few lines of script for the tabs).
+
+Every headline number carries `data-metric` and `data-value` (the raw value, or "null"):
+- `<initiative_id>.<column>`: a column of overview.initiative_roi
+- `<initiative_id>.<metric_name>.<column>`: a column of overview.initiative_effects
+- `<initiative_id>.benefit.<stream>.annual|annual_low|annual_high`: a benefit stream of
+  metrics.cost_savings per year (12 x sum / distinct months, as initiative_roi does)
+- `<initiative_id>.objectives.met`: objectives with status "met"
+- `portfolio.<column>`: the sum of an initiative_roi column; `portfolio.objectives.met`
+- `publish.files_loaded|rows_quarantined|restatements`: the data-quality footer
+"""
+
+from dashboard.build import build_dashboard
+
+__all__ = ["build_dashboard"]

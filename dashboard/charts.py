@@ -1,0 +1,292 @@
+"""Small inline-SVG charts drawn in Python: the page needs no script, library or network.
+
+Colours come from CSS classes in the page's stylesheet, so the single accent colour and
+the print styles reach the charts too. Every data mark is a `<path class="mark ...">`:
+a chart with no such path drew nothing. Charts with nothing to draw return "" and the
+caller says so in words instead of showing an empty frame.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+Formatter = Callable[[float], str]
+
+# About the width a chart gets in a two-column grid, so text shows near its CSS size.
+WIDTH = 520
+FONT_WIDTH = 6.0  # average glyph width at 11px, to keep labels inside their column
+SPARSE = 16  # series with fewer points (quarterly surveys) get a dot on each point
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    points: Sequence[tuple[date, float]]
+    role: str  # CSS class: "treated", "control" or "total"
+
+
+@dataclass(frozen=True)
+class GoLive:
+    """First go-live, and the last one when the roll-out was staggered."""
+
+    first: date
+    last: date | None = None
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class Interval:
+    label: str
+    estimate: float | None
+    low: float | None
+    high: float | None
+    tone: str  # CSS class: "good", "bad" or "neutral"
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values (1, 2, 2.5 or 5 x 10^k apart) covering [low, high]."""
+    if not high > low:
+        pad = abs(low) * 0.1 or 1.0
+        low, high = low - pad, high + pad
+    raw_step = (high - low) / count
+    magnitude = 10 ** math.floor(math.log10(raw_step))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw_step)
+    start = math.floor(low / step + 1e-9) * step
+    stop = math.ceil(high / step - 1e-9) * step
+    return [start + i * step for i in range(round((stop - start) / step) + 1)]
+
+
+def _f(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _svg(height: float, title: str, body: list[str], width: float = WIDTH) -> str:
+    return (
+        f'<svg class="chart" viewBox="0 0 {_f(width)} {_f(height)}" role="img" '
+        f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">'
+        f"<title>{escape(title)}</title>{''.join(body)}</svg>"
+    )
+
+
+def _text(x: float, y: float, text: str, css: str = "", anchor: str = "start") -> str:
+    return (
+        f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}" class="{css}">{escape(text)}</text>'
+    )
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, css: str) -> str:
+    return f'<path class="{css}" d="M{_f(x1)},{_f(y1)}H{_f(x2)}V{_f(y2)}"/>'
+
+
+def _fit(label: str, width: float) -> str:
+    limit = max(4, int(width / FONT_WIDTH))
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "\u2026"
+
+
+_TRAILING_ZEROS = re.compile(r"(\d)\.(\d*?)0+(?=\D*$)")
+
+
+def _tick_labels(ticks: list[float], value_format: Formatter) -> list[str]:
+    """Tick labels in the chart's own format, without trailing zeros (10.0 -> 10). Where
+    that format is too coarse for the step ($2.5K five times), plain numbers instead."""
+    labels = [_TRAILING_ZEROS.sub(_drop_zeros, value_format(tick)) for tick in ticks]
+    if len(set(labels)) == len(labels):
+        return labels
+    step = ticks[1] - ticks[0]
+    decimals = next(d for d in range(10) if abs(round(step, d) - step) < step * 1e-6)
+    return [f"{tick:,.{decimals}f}".replace("-", "\u2212") for tick in ticks]
+
+
+def _drop_zeros(match: re.Match[str]) -> str:
+    return match[1] + (f".{match[2]}" if match[2] else "")
+
+
+def _month_index(month: date) -> int:
+    return month.year * 12 + month.month - 1
+
+
+def _month_label(month: date, span: int) -> str | None:
+    """Quarter starts on long charts (Jan with its year), every month on short ones."""
+    if span > 8 and month.month not in (1, 4, 7, 10):
+        return None
+    return month.strftime("%b %Y") if month.month == 1 or span <= 8 else month.strftime("%b")
+
+
+def _polyline(points: list[tuple[float, float]]) -> str:
+    """Consecutive points joined, also across months without data (quarterly surveys,
+    months without launches): the gap is a missing reading, not a zero."""
+    return "".join(
+        f"{'L' if number else 'M'}{_f(x)},{_f(y)}" for number, (x, y) in enumerate(points)
+    )
+
+
+def _dot(x: float, y: float, radius: float, css: str) -> str:
+    return (
+        f'<path class="{css}" d="M{_f(x - radius)},{_f(y)}'
+        f"a{radius:g},{radius:g} 0 1,0 {2 * radius:g},0a{radius:g},{radius:g} 0 1,0 "
+        f'{-2 * radius:g},0Z"/>'
+    )
+
+
+def line_chart(
+    series: Sequence[Series], *, title: str, value_format: Formatter, go_live: GoLive | None
+) -> str:
+    """Monthly series on one axis, with the go-live marked (and the roll-out shaded)."""
+    drawn = [s for s in series if s.points]
+    if not drawn:
+        return ""
+    height, left, right, top, bottom = 220.0, 58.0, 12.0, 18.0, 28.0
+    months = sorted({_month_index(m) for s in drawn for m, _ in s.points})
+    first, last = months[0], max(months[-1], months[0] + 1)
+    values = [v for s in drawn for _, v in s.points]
+    ticks = nice_ticks(min(values), max(values))
+
+    def x(index: int) -> float:
+        return left + (index - first) / (last - first) * (WIDTH - left - right)
+
+    def y(value: float) -> float:
+        share = (value - ticks[0]) / (ticks[-1] - ticks[0])
+        return top + (1 - share) * (height - top - bottom)
+
+    body = [_go_live_marks(go_live, x, first, last, top, height - bottom)]
+    for tick, label in zip(ticks, _tick_labels(ticks, value_format), strict=True):
+        body.append(_line(left, y(tick), WIDTH - right, y(tick), "gridline"))
+        body.append(_text(left - 6, y(tick) + 4, label, "tick", "end"))
+    span = last - first
+    for index in range(first, last + 1):
+        month = date(index // 12, index % 12 + 1, 1)
+        label = _month_label(month, span)
+        if label:
+            body.append(_text(x(index), height - 8, label, "tick", "middle"))
+    for s in drawn:
+        points = [(x(_month_index(m)), y(v)) for m, v in sorted(s.points)]
+        body.append(f'<path class="mark line {s.role}" d="{_polyline(points)}"/>')
+        if len(points) < SPARSE:
+            body.extend(_dot(px, py, 2.5, f"mark point {s.role}") for px, py in points)
+    return _svg(height, title, body)
+
+
+def _go_live_marks(
+    go_live: GoLive | None,
+    x: Callable[[int], float],
+    first: int,
+    last: int,
+    top: float,
+    bottom: float,
+) -> str:
+    if go_live is None or not first <= _month_index(go_live.first) <= last:
+        return ""
+    start = x(_month_index(go_live.first))
+    marks = []
+    if go_live.last and go_live.last > go_live.first:
+        end = x(min(_month_index(go_live.last), last))
+        marks.append(
+            f'<path class="rollout" d="M{_f(start)},{_f(top)}H{_f(end)}V{_f(bottom)}'
+            f'H{_f(start)}Z"/>'
+        )
+    marks.append(f'<path class="go-live" d="M{_f(start)},{_f(top)}V{_f(bottom)}"/>')
+    marks.append(_text(start + 4, top - 6, "Go-live", "go-live-label"))
+    return "".join(marks)
+
+
+def _row_layout(count: int) -> tuple[float, float]:
+    """Height of a row-per-item chart and of each row."""
+    row = 30.0
+    return 16.0 + count * row + 26.0, row
+
+
+def bar_chart(bars: Sequence[Bar], *, title: str, value_format: Formatter) -> str:
+    """Horizontal bars from zero, with the low-high range as a whisker where known."""
+    if not bars:
+        return ""
+    height, row = _row_layout(len(bars))
+    label_width, value_width = 170.0, 64.0
+    ends = [0.0] + [v for b in bars for v in (b.value, b.low, b.high) if v is not None]
+    ticks = nice_ticks(min(ends), max(ends))
+
+    def x(value: float) -> float:
+        share = (value - ticks[0]) / (ticks[-1] - ticks[0])
+        return label_width + share * (WIDTH - label_width - value_width)
+
+    body = [_axis(ticks, x, 16.0, height - 26.0, value_format)]
+    for number, bar in enumerate(bars):
+        middle = 16.0 + (number + 0.5) * row
+        left, right = sorted((x(0.0), x(bar.value)))
+        body.append(
+            f'<path class="mark bar" d="M{_f(left)},{_f(middle - 8)}H{_f(max(right, left + 1))}'
+            f'V{_f(middle + 8)}H{_f(left)}Z"/>'
+        )
+        if bar.low is not None and bar.high is not None:
+            body.append(_whisker(x(bar.low), x(bar.high), middle))
+        body.append(
+            _text(label_width - 10, middle + 4, _fit(bar.label, label_width - 14), "", "end")
+        )
+        body.append(_text(WIDTH - 4, middle + 4, value_format(bar.value), "value", "end"))
+    return _svg(height, title, body)
+
+
+def _whisker(start: float, end: float, middle: float) -> str:
+    return (
+        f'<path class="whisker" d="M{_f(start)},{_f(middle)}H{_f(end)}'
+        f"M{_f(start)},{_f(middle - 5)}V{_f(middle + 5)}"
+        f'M{_f(end)},{_f(middle - 5)}V{_f(middle + 5)}"/>'
+    )
+
+
+def _axis(
+    ticks: list[float], x: Callable[[float], float], top: float, bottom: float, fmt: Formatter
+) -> str:
+    """Vertical grid lines with their labels below, and the zero line drawn stronger."""
+    parts = []
+    for tick, label in zip(ticks, _tick_labels(ticks, fmt), strict=True):
+        css = "zero" if abs(tick) < 1e-12 else "gridline"
+        parts.append(f'<path class="{css}" d="M{_f(x(tick))},{_f(top)}V{_f(bottom)}"/>')
+        parts.append(_text(x(tick), bottom + 16, label, "tick", "middle"))
+    return "".join(parts)
+
+
+def forest_plot(
+    rows: Sequence[Interval], *, title: str, value_format: Formatter, width: float = WIDTH
+) -> str:
+    """One row per estimate: its 95% interval as a line, the estimate as a dot, zero as
+    the reference. Rows without an estimate are named, not drawn."""
+    if not any(r.estimate is not None for r in rows):
+        return ""
+    height, row = _row_layout(len(rows))
+    label_width, value_width = (240.0 if width > WIDTH else 170.0), 64.0
+    ends = [0.0] + [v for r in rows for v in (r.estimate, r.low, r.high) if v is not None]
+    ticks = nice_ticks(min(ends), max(ends))
+
+    def x(value: float) -> float:
+        share = (value - ticks[0]) / (ticks[-1] - ticks[0])
+        return label_width + share * (width - label_width - value_width)
+
+    body = [_axis(ticks, x, 16.0, height - 26.0, value_format)]
+    for number, interval in enumerate(rows):
+        middle = 16.0 + (number + 0.5) * row
+        label = _fit(interval.label, label_width - 14)
+        body.append(_text(label_width - 10, middle + 4, label, "", "end"))
+        if interval.estimate is None:
+            body.append(_text(x(0.0) + 6, middle + 4, "no estimate", "muted"))
+            continue
+        if interval.low is not None and interval.high is not None:
+            body.append(
+                f'<path class="mark ci {interval.tone}" '
+                f'd="M{_f(x(interval.low))},{_f(middle)}H{_f(x(interval.high))}"/>'
+            )
+        body.append(_dot(x(interval.estimate), middle, 5, f"mark dot {interval.tone}"))
+        text = value_format(interval.estimate)
+        body.append(_text(width - 4, middle + 4, text, f"value {interval.tone}", "end"))
+    return _svg(height, title, body, width)

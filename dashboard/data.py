@@ -1,0 +1,252 @@
+"""Everything the dashboard shows, read from one publish of the serving file.
+
+The serving file is opened read-only and every query is pinned to the run named in
+`quality.publish_info`, so the page never mixes two publishes. Queries return plain rows
+(dicts); the sections decide how to show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+Row = dict[str, Any]
+
+# Family key -> serving table with its monthly unit panel.
+FAMILY_TABLES = {
+    "efficiency": "efficiency",
+    "quality": "quality",
+    "revenue": "revenue_impact",
+    "innovation": "innovation",
+    "employee_satisfaction": "employee_satisfaction",
+}
+# Pins a query to the publish being shown ($run is bound by _Reader.query).
+THIS_RUN = "published_run_id = $run"
+
+
+@dataclass(frozen=True)
+class MonthlyPoint:
+    month: date
+    value: float
+
+
+@dataclass
+class Snapshot:
+    """One publish, as the dashboard needs it."""
+
+    run_id: str
+    published_at: datetime
+    report_month: date | None
+    initiatives: list[Row]
+    roi: dict[str, Row]
+    effects: list[Row]
+    objectives: list[Row]
+    # (initiative_id, metric_name, is_treated) -> monthly ratio of sums over units
+    monthly: dict[tuple[str, str, bool], list[MonthlyPoint]]
+    suppressed_cells: dict[tuple[str, str], int]
+    benefit_streams: list[Row]
+    monthly_benefits: dict[str, list[MonthlyPoint]]
+    poor_quality: dict[tuple[str, bool], list[MonthlyPoint]]
+    adoption_breakdown: list[Row]
+    file_loads: list[Row]
+    quarantine: list[Row]
+    restatements: list[Row]
+    opportunities: tuple[str, list[str], list[tuple[Any, ...]]] | None = None
+
+    def initiative(self, initiative_id: str) -> Row | None:
+        return next((i for i in self.initiatives if i["initiative_id"] == initiative_id), None)
+
+    def effects_of(self, initiative_id: str, family: str | None = None) -> list[Row]:
+        return [
+            e
+            for e in self.effects
+            if e["initiative_id"] == initiative_id and family in (None, e["family"])
+        ]
+
+    def effect(self, initiative_id: str, metric_name: str) -> Row | None:
+        return next(
+            (e for e in self.effects_of(initiative_id) if e["metric_name"] == metric_name), None
+        )
+
+    def objectives_of(self, initiative_id: str) -> list[Row]:
+        return [o for o in self.objectives if o["initiative_id"] == initiative_id]
+
+
+class _Reader:
+    def __init__(self, con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+        self.con = con
+        self.run_id = run_id
+        self.tables = {
+            f"{schema}.{name}": comment
+            for schema, name, comment in con.execute(
+                "select schema_name, table_name, comment from duckdb_tables()"
+            ).fetchall()
+        }
+
+    def has(self, table: str) -> bool:
+        return table in self.tables
+
+    def query(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Column names and rows of `sql`, whose `$run` is this publish's run id."""
+        cursor = self.con.execute(sql, {"run": self.run_id})
+        return [column[0] for column in cursor.description], cursor.fetchall()
+
+    def rows(self, sql: str) -> list[Row]:
+        names, values = self.query(sql)
+        return [dict(zip(names, row, strict=True)) for row in values]
+
+
+def load(serving_path: Path) -> Snapshot:
+    """Read one publish of the serving file (read-only: the pipeline may replace it)."""
+    with duckdb.connect(str(serving_path), read_only=True) as con:
+        publish = con.execute(
+            "select published_run_id, published_at, report_month from quality.publish_info "
+            "order by published_at desc limit 1"
+        ).fetchall()
+        if not publish:
+            raise ValueError(f"{serving_path} has no publish_info row: nothing was published")
+        run_id, published_at, report_month = publish[0]
+        reader = _Reader(con, run_id)
+        monthly, suppressed = _family_panels(reader)
+        return Snapshot(
+            run_id=run_id,
+            published_at=published_at,
+            report_month=report_month,
+            initiatives=reader.rows(
+                f"select * from overview.initiatives where {THIS_RUN} order by initiative_name"
+            ),
+            roi={
+                row["initiative_id"]: row
+                for row in reader.rows(f"select * from overview.initiative_roi where {THIS_RUN}")
+            },
+            effects=reader.rows(
+                f"select * from overview.initiative_effects where {THIS_RUN} "
+                "order by initiative_id, family, metric_name"
+            ),
+            objectives=reader.rows(
+                f"select * from overview.initiative_objectives where {THIS_RUN} "
+                "order by initiative_id, objective_number"
+            ),
+            monthly=monthly,
+            suppressed_cells=suppressed,
+            benefit_streams=_benefit_streams(reader),
+            monthly_benefits=_monthly_benefits(reader),
+            poor_quality=_poor_quality(reader),
+            adoption_breakdown=_adoption_breakdown(reader),
+            file_loads=reader.rows(
+                f"select * from quality.file_loads where {THIS_RUN} order by source, file_path"
+            ),
+            quarantine=_optional(reader, "quality.quarantine_summary"),
+            restatements=_optional(reader, "quality.restatements"),
+            opportunities=_opportunities(reader),
+        )
+
+
+def _optional(reader: _Reader, table: str) -> list[Row]:
+    return reader.rows(f"select * from {table} where {THIS_RUN}") if reader.has(table) else []
+
+
+def _series(rows: list[Row], *key: str) -> dict[Any, list[MonthlyPoint]]:
+    """Rows with month_start and value, as one series per value of the `key` columns."""
+    series: dict[Any, list[MonthlyPoint]] = {}
+    for row in rows:
+        if row["value"] is not None:
+            name = tuple(row[k] for k in key) if len(key) > 1 else row[key[0]]
+            series.setdefault(name, []).append(MonthlyPoint(row["month_start"], row["value"]))
+    return series
+
+
+def _family_panels(
+    reader: _Reader,
+) -> tuple[dict[tuple[str, str, bool], list[MonthlyPoint]], dict[tuple[str, str], int]]:
+    """Monthly mean of treated and of control units, as a ratio of sums (never a mean of
+    ratios). Suppressed HR cells carry no numerator and are left out, and only counted."""
+    monthly: dict[tuple[str, str, bool], list[MonthlyPoint]] = {}
+    suppressed: dict[tuple[str, str], int] = {}
+    for table in FAMILY_TABLES.values():
+        if not reader.has(f"metrics.{table}"):
+            continue
+        hidden = "is_suppressed" if table == "employee_satisfaction" else "false"
+        rows = reader.rows(
+            f"select initiative_id, metric_name, is_treated, month_start, "
+            f"sum(numerator) / nullif(sum(denominator), 0) as value "
+            f"from metrics.{table} where {THIS_RUN} and not {hidden} and numerator is not null "
+            f"group by all order by month_start"
+        )
+        monthly |= _series(rows, "initiative_id", "metric_name", "is_treated")
+        if hidden != "false":
+            for row in reader.rows(
+                f"select initiative_id, metric_name, count(*) as cells from metrics.{table} "
+                f"where {THIS_RUN} and {hidden} group by all"
+            ):
+                suppressed[(row["initiative_id"], row["metric_name"])] = int(row["cells"])
+    return monthly, suppressed
+
+
+def _benefit_streams(reader: _Reader) -> list[Row]:
+    """Each benefit stream per year: average measured month x 12, as initiative_roi does."""
+    if not reader.has("metrics.cost_savings"):
+        return []
+    return reader.rows(
+        "select initiative_id, benefit_stream, any_value(source_metric) as source_metric, "
+        "12 * sum(benefit) / count(distinct month_start) as annual, "
+        "12 * sum(benefit_low) / count(distinct month_start) as annual_low, "
+        "12 * sum(benefit_high) / count(distinct month_start) as annual_high, "
+        "count(distinct month_start) as months "
+        f"from metrics.cost_savings where {THIS_RUN} "
+        "group by all order by initiative_id, annual desc"
+    )
+
+
+def _monthly_benefits(reader: _Reader) -> dict[str, list[MonthlyPoint]]:
+    if not reader.has("metrics.cost_savings"):
+        return {}
+    rows = reader.rows(
+        "select initiative_id, month_start, sum(benefit) as value "
+        f"from metrics.cost_savings where {THIS_RUN} group by all order by month_start"
+    )
+    return _series(rows, "initiative_id")
+
+
+def _poor_quality(reader: _Reader) -> dict[tuple[str, bool], list[MonthlyPoint]]:
+    """Cost of poor quality per line and month, treated lines against control lines."""
+    if not (reader.has("metrics.cost_of_poor_quality") and reader.has("metrics.quality")):
+        return {}
+    rows = reader.rows(
+        "with roles as (select distinct initiative_id, unit_id, is_treated "
+        f"from metrics.quality where {THIS_RUN}) "
+        "select copq.initiative_id, roles.is_treated, copq.month_start, "
+        "avg(copq.cost_of_poor_quality) as value "
+        "from metrics.cost_of_poor_quality as copq inner join roles "
+        "on copq.initiative_id = roles.initiative_id and copq.line_id = roles.unit_id "
+        "where copq.published_run_id = $run group by all order by copq.month_start"
+    )
+    return _series(rows, "initiative_id", "is_treated")
+
+
+def _adoption_breakdown(reader: _Reader) -> list[Row]:
+    """Satisfaction by AI-adoption cohort in the latest survey month, hidden cells kept
+    as hidden (their values are null in the serving file)."""
+    if not reader.has("metrics.employee_satisfaction_breakdown"):
+        return []
+    return reader.rows(
+        f"select * from metrics.employee_satisfaction_breakdown where {THIS_RUN} "
+        "and breakdown = 'ai_tool_usage' and month_start = ("
+        f"select max(month_start) from metrics.employee_satisfaction_breakdown where {THIS_RUN}) "
+        "order by department, cell"
+    )
+
+
+def _opportunities(reader: _Reader) -> tuple[str, list[str], list[tuple[Any, ...]]] | None:
+    """The future "where next" ranking, shown as it is when the pipeline serves it."""
+    table = "overview.opportunities"
+    if not reader.has(table):
+        return None
+    columns, rows = reader.query(
+        f"select * exclude (published_run_id) from {table} where {THIS_RUN}"
+    )
+    return reader.tables[table] or "", columns, rows

@@ -1,0 +1,66 @@
+"""Data quality footer: when the numbers were published and what went into them."""
+
+from __future__ import annotations
+
+from dashboard import formatting as fmt
+from dashboard.data import Row, Snapshot
+from dashboard.markup import esc, metric, table
+
+
+def render(snapshot: Snapshot) -> str:
+    loads = snapshot.file_loads
+    loaded = sum(f["status"] == "loaded" for f in loads)
+    quarantined = sum(int(f["rows_quarantined"] or 0) for f in loads)
+    restated = len(snapshot.restatements)
+    facts = (
+        ("Published", esc(fmt.timestamp(snapshot.published_at))),
+        ("Report month", esc(fmt.month_name(snapshot.report_month))),
+        (
+            "Files loaded",
+            metric("publish.files_loaded", loaded, f"{loaded:,}") + f" of {len(loads):,}",
+        ),
+        ("Rows quarantined", metric("publish.rows_quarantined", quarantined, f"{quarantined:,}")),
+        ("Restatements", metric("publish.restatements", restated, f"{restated:,}")),
+    )
+    items = "".join(f"<div><dt>{esc(k)}</dt><dd>{v}</dd></div>" for k, v in facts)
+    return (
+        '<footer class="data-quality" id="data-quality"><h2>Data quality</h2>'
+        f'<dl class="facts">{items}</dl>{_details(snapshot)}'
+        f'<p class="fine">Publish {esc(snapshot.run_id)}. Built from the serving file only; '
+        "this page works offline.</p></footer>"
+    )
+
+
+def _details(snapshot: Snapshot) -> str:
+    """What needs a look: files not loaded, quarantined rows and restatements."""
+    problems = [f for f in snapshot.file_loads if f["status"] != "loaded"]
+    parts = []
+    if problems:
+        parts.append(
+            _rows_table("Files not loaded", problems, ("source", "file_path", "status", "message"))
+        )
+    if snapshot.quarantine:
+        parts.append(
+            _rows_table(
+                "Quarantined rows",
+                snapshot.quarantine,
+                ("source", "file_path", "column_name", "reason", "rows_quarantined"),
+            )
+        )
+    if snapshot.restatements:
+        parts.append(
+            _rows_table(
+                "Restatements",
+                snapshot.restatements,
+                ("source", "file_path", "kind", "period_month", "rows_restated", "detail"),
+            )
+        )
+    if not parts:
+        return '<p class="fine">Every file loaded; nothing quarantined or restated.</p>'
+    return f"<details><summary>Details</summary>{''.join(parts)}</details>"
+
+
+def _rows_table(title: str, rows: list[Row], columns: tuple[str, ...]) -> str:
+    headers = [c.replace("_", " ").capitalize() for c in columns]
+    cells = [[esc("" if row[c] is None else row[c]) for c in columns] for row in rows]
+    return f"<h3>{esc(title)}</h3>" + table(headers, cells)

@@ -1,0 +1,415 @@
+"""Per family: baseline against post for treated and control units, and the effect
+attributed to the AI with its 95% interval, beside the naive before/after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dashboard import formatting as fmt
+from dashboard import labels
+from dashboard.charts import (
+    WIDTH,
+    Bar,
+    GoLive,
+    Interval,
+    Series,
+    bar_chart,
+    forest_plot,
+    line_chart,
+)
+from dashboard.data import Row, Snapshot
+from dashboard.markup import esc, figure, metric, section_header, table
+
+
+@dataclass(frozen=True)
+class Family:
+    key: str  # the family name in initiative_effects
+    title: str
+    lead: str
+    trend_metrics: tuple[str, ...]  # the family's key metrics, drawn month by month
+
+
+FAMILIES = (
+    Family(
+        "efficiency",
+        "Efficiency",
+        "How fast and how well work gets done, per support team.",
+        ("task_duration_mean", "throughput", "rework_rate", "error_rate"),
+    ),
+    Family(
+        "quality",
+        "Quality",
+        "Defects, speed and claims per production line; customer satisfaction per region.",
+        ("defective_rate", "production_speed", "claims_cost", "first_pass_yield", "csat", "nps"),
+    ),
+    Family(
+        "revenue",
+        "Revenue",
+        "Sales, margin and customer retention per region.",
+        ("revenue", "gross_margin", "customer_retention", "average_order_value"),
+    ),
+    Family(
+        "innovation",
+        "Innovation",
+        "Launches and time to market per R&D team, by launch month.",
+        ("time_to_market_median", "launches", "ai_assisted_launch_share"),
+    ),
+    Family(
+        "employee_satisfaction",
+        "Employee satisfaction",
+        "Survey answers and turnover per department. Any figure resting on fewer than 5 "
+        "people is hidden, and so is any figure that would let one be worked out.",
+        ("job_satisfaction_mean", "enps", "turnover_rate", "ai_adoption"),
+    ),
+)
+COST_SAVINGS = "cost_savings"
+TONES = {"improved": "good", "worsened": "bad"}
+WIDE = 2 * WIDTH + 40  # a chart across both grid columns, at the same text size
+TONE_WORDS = (("good", "improved"), ("bad", "worsened"), ("neutral", "no clear effect"))
+
+
+def tabs() -> list[tuple[str, str]]:
+    """(panel id, title) of every family panel, in order."""
+    return [(f"family-{f.key}", f.title) for f in FAMILIES] + [
+        (f"family-{COST_SAVINGS}", "Cost savings")
+    ]
+
+
+def render(snapshot: Snapshot) -> str:
+    header = section_header(
+        "Per family",
+        "For each family of measures: the monthly trend of units with the AI against "
+        "comparable units without it, and how much of the change is the AI's. "
+        "“Naive” is a plain before/after, which also counts trends and seasons; "
+        "“attributed” is the difference-in-differences against the control units.",
+    )
+    buttons = "".join(
+        f'<button type="button" role="tab" aria-controls="{panel}">{esc(title)}</button>'
+        for panel, title in tabs()
+    )
+    panels = [_family(snapshot, family) for family in FAMILIES] + [_cost_savings(snapshot)]
+    return header + f'<div class="subtabs" role="tablist">{buttons}</div>' + "".join(panels)
+
+
+def _panel(key: str, title: str, lead: str, body: str) -> str:
+    return (
+        f'<section id="family-{esc(key)}" class="family" role="tabpanel">'
+        f'<h3>{esc(title)}</h3><p class="lead">{esc(lead)}</p>{body}</section>'
+    )
+
+
+def _family(snapshot: Snapshot, family: Family) -> str:
+    blocks = [
+        _initiative_block(snapshot, initiative, family)
+        for initiative in snapshot.initiatives
+        if snapshot.effects_of(initiative["initiative_id"], family.key)
+    ]
+    body = "".join(blocks) or '<p class="muted">No initiative measures this family yet.</p>'
+    if family.key == "employee_satisfaction":
+        body += _adoption_breakdown(snapshot)
+    return _panel(family.key, family.title, family.lead, body)
+
+
+def _initiative_block(snapshot: Snapshot, initiative: Row, family: Family) -> str:
+    effects = snapshot.effects_of(initiative["initiative_id"], family.key)
+    trends = [
+        metric_trend(snapshot, initiative, effect)
+        for name in family.trend_metrics
+        for effect in effects
+        if effect["metric_name"] == name
+    ]
+    return (
+        f'<article class="block"><h4>{esc(initiative["initiative_name"])}</h4>'
+        f'<p class="sub">{esc(rollout_sentence(initiative))}</p>'
+        f'<div class="grid">{effect_forests(effects)}</div>'
+        f"{effects_table(effects)}"
+        f'<div class="grid">{"".join(trends)}</div></article>'
+    )
+
+
+def rollout_sentence(initiative: Row) -> str:
+    unit_type = initiative["unit_type"]
+    treated = fmt.plural_units(unit_type, int(initiative["treated_units"] or 0))
+    control = fmt.plural_units(unit_type, int(initiative["control_units"] or 0))
+    first, last = initiative["first_go_live_date"], initiative["last_go_live_date"]
+    if first is None:
+        return f"Not live yet; {control} for comparison."
+    when = fmt.short_month(first)
+    if last and (last.year, last.month) != (first.year, first.month):
+        when = f"{when} to {fmt.short_month(last)}"
+    return f"Live on {treated} ({when}); {control} without it for comparison."
+
+
+def _month(day: date | None) -> date | None:
+    return day.replace(day=1) if day else None
+
+
+def go_live(initiative: Row) -> GoLive | None:
+    first = _month(initiative["first_go_live_date"])
+    return GoLive(first, _month(initiative["last_go_live_date"])) if first else None
+
+
+def in_points(effect: Row) -> bool:
+    """Scores (Likert means, NPS) are estimated and shown in points, not percent."""
+    return effect["effect_model"] == "linear"
+
+
+def metric_trend(snapshot: Snapshot, initiative: Row, effect: Row) -> str:
+    """Monthly mean of the treated units against the control units, go-live marked."""
+    initiative_id, name = initiative["initiative_id"], effect["metric_name"]
+    unit_type = initiative["unit_type"]
+    series = [
+        Series(
+            f"{label} ({fmt.plural_units(unit_type, int(initiative[count] or 0))})",
+            [(p.month, p.value) for p in snapshot.monthly.get((initiative_id, name, treated), [])],
+            role,
+        )
+        for treated, role, label, count in (
+            (False, "control", "without AI", "control_units"),
+            (True, "treated", "with AI", "treated_units"),
+        )
+    ]
+    unit = effect["value_unit"]
+    svg = line_chart(
+        series,
+        title=f"{labels.metric(name)}, monthly",
+        value_format=lambda v: fmt.level(v, unit),
+        go_live=go_live(initiative),
+    )
+    hidden = snapshot.suppressed_cells.get((initiative_id, name), 0)
+    note = effect["metric_definition"] or ""
+    if hidden:
+        note += f" {hidden} department-months hidden (fewer than 5 people)."
+    return figure(
+        svg,
+        labels.metric(name),
+        legend=[(s.role, s.label) for s in series if s.points] + [("go-live", "go-live")],
+        note=note,
+    )
+
+
+def effect_forests(effects: list[Row]) -> str:
+    """Attributed effects with their 95% intervals: relative ones in one plot, score
+    changes (in points) in another, as the two scales cannot share an axis. A lone plot
+    is drawn wide, across both columns."""
+    groups = [
+        (points, caption, [_interval(e, points) for e in effects if in_points(e) == points])
+        for points, caption in (
+            (False, "Attributed effect, relative to what would have happened without the AI"),
+            (True, "Attributed effect on scores, in points"),
+        )
+    ]
+    groups = [group for group in groups if group[2]]
+    wide = len(groups) == 1
+    figures = []
+    for points, caption, rows in groups:
+        svg = forest_plot(
+            rows,
+            title=caption,
+            value_format=lambda v, p=points: fmt.change(v, in_points=p),
+            width=WIDE if wide else WIDTH,
+        )
+        tones = {row.tone for row in rows}
+        legend = [(tone, word) for tone, word in TONE_WORDS if tone in tones]
+        figures.append(figure(svg, caption, [*legend, ("ci", "95% interval")], wide=wide))
+    return "".join(figures)
+
+
+def _interval(effect: Row, points: bool) -> Interval:
+    suffix = "abs" if points else "pct"
+    return Interval(
+        labels.metric(effect["metric_name"]),
+        effect[f"did_effect_{suffix}"],
+        effect[f"did_ci_low_{suffix}"],
+        effect[f"did_ci_high_{suffix}"],
+        TONES.get(effect["verdict"], "neutral"),
+    )
+
+
+def effects_table(effects: list[Row]) -> str:
+    headers = (
+        "Measure",
+        "Baseline",
+        "After go-live",
+        "Naive change",
+        "Attributed to AI",
+        "95% interval",
+        "Year over year",
+        "Verdict",
+    )
+    return table(headers, [_effect_cells(e) for e in effects], "effects")
+
+
+def _effect_cells(effect: Row) -> list[str]:
+    key = f"{effect['initiative_id']}.{effect['metric_name']}"
+    unit = effect["value_unit"]
+    points = in_points(effect)
+    suffix = "abs" if points else "pct"
+
+    def value(column: str, text: str) -> str:
+        return metric(f"{key}.{column}", effect[column], text)
+
+    def change(column: str) -> str:
+        return value(column, fmt.change(effect[column], in_points=points))
+
+    low, high = f"did_ci_low_{suffix}", f"did_ci_high_{suffix}"
+    interval = (
+        f"{change(low)} to {change(high)}"
+        if effect[low] is not None or effect[high] is not None
+        else f'<span class="muted">{fmt.NOT_AVAILABLE}</span>'
+    )
+    verdict = esc(effect["verdict"] or "")
+    if effect["evidence"] != "ok":
+        verdict += f'<span class="sub">{esc(effect["evidence"])}</span>'
+    return [
+        f'<span class="name">{esc(labels.metric(effect["metric_name"]))}</span>'
+        f'<span class="sub">{esc(unit)}</span>',
+        value("baseline_mean", fmt.level(effect["baseline_mean"], unit)),
+        value("post_mean", fmt.level(effect["post_mean"], unit)),
+        change(f"naive_change_{suffix}"),
+        f"<strong>{change(f'did_effect_{suffix}')}</strong>",
+        interval,
+        value("yoy_change_pct", fmt.change(effect["yoy_change_pct"], in_points=False)),
+        f'<span class="verdict {TONES.get(effect["verdict"], "neutral")}">{verdict}</span>',
+    ]
+
+
+def _adoption_breakdown(snapshot: Snapshot) -> str:
+    """Job satisfaction by AI-adoption cohort in the latest survey; hidden cells stay so."""
+    rows = snapshot.adoption_breakdown
+    if not rows:
+        return ""
+    cohorts = ("none", "light", "heavy")
+    by_department: dict[str, dict[str, Row]] = {}
+    for row in rows:
+        by_department.setdefault(row["department"], {})[row["cell"]] = row
+    body = [
+        [esc(department)] + [_cohort_cell(cells.get(cohort)) for cohort in cohorts]
+        for department, cells in by_department.items()
+    ]
+    month = fmt.month_name(rows[0]["month_start"])
+    return (
+        f'<article class="block"><h4>Job satisfaction by AI use, {esc(month)} survey</h4>'
+        '<p class="sub">Mean answer (1-5) and respondents. “Hidden” cells rest on fewer than '
+        "5 people, or would reveal one that does.</p>"
+        + table(("Department", "No AI use", "Light use", "Heavy use"), body, "breakdown")
+        + "</article>"
+    )
+
+
+def _cohort_cell(row: Row | None) -> str:
+    if row is None:
+        return '<span class="muted">no answers</span>'
+    if row["is_suppressed"]:
+        return '<span class="hidden-cell">hidden</span>'
+    return (
+        f"{esc(fmt.number(row['job_satisfaction_mean'], decimals=2))} "
+        f'<span class="sub-inline">({esc(row["respondents"])})</span>'
+    )
+
+
+def _cost_savings(snapshot: Snapshot) -> str:
+    blocks = []
+    for initiative in snapshot.initiatives:
+        streams = [
+            s for s in snapshot.benefit_streams if s["initiative_id"] == initiative["initiative_id"]
+        ]
+        if streams:
+            blocks.append(_savings_block(snapshot, initiative, streams))
+    body = "".join(blocks) or '<p class="muted">No benefit is monetised yet.</p>'
+    return _panel(
+        COST_SAVINGS,
+        "Cost savings",
+        "What the attributed effects are worth per year, by benefit stream: the average "
+        "measured month times twelve. Ranges use the ends of the effects' 95% intervals.",
+        body,
+    )
+
+
+def _savings_block(snapshot: Snapshot, initiative: Row, streams: list[Row]) -> str:
+    initiative_id = initiative["initiative_id"]
+    bars = [
+        Bar(labels.stream(s["benefit_stream"]), s["annual"], s["annual_low"], s["annual_high"])
+        for s in streams
+    ]
+    charts = [
+        figure(
+            bar_chart(bars, title="Benefit per year by stream", value_format=fmt.money),
+            "Benefit per year, by stream",
+            legend=(("total", "per year"), ("whisker", "range")),
+        ),
+        figure(
+            line_chart(
+                [
+                    Series(
+                        "measured benefit",
+                        [
+                            (p.month, p.value)
+                            for p in snapshot.monthly_benefits.get(initiative_id, [])
+                        ],
+                        "total",
+                    )
+                ],
+                title="Measured benefit per month",
+                value_format=fmt.money,
+                go_live=go_live(initiative),
+            ),
+            "Measured benefit per month",
+            legend=(("total", "all streams"), ("go-live", "go-live")),
+        ),
+    ]
+    charts.append(poor_quality_chart(snapshot, initiative))
+    return (
+        f'<article class="block"><h4>{esc(initiative["initiative_name"])}</h4>'
+        f"{benefit_table(streams)}"
+        f'<div class="grid">{"".join(charts)}</div></article>'
+    )
+
+
+def benefit_table(streams: list[Row]) -> str:
+    rows = []
+    for s in streams:
+        key = f"{s['initiative_id']}.benefit.{s['benefit_stream']}"
+        rows.append(
+            [
+                esc(labels.stream(s["benefit_stream"])),
+                esc(labels.metric(s["source_metric"])),
+                f"<strong>{metric(f'{key}.annual', s['annual'], fmt.money(s['annual']))}</strong>",
+                metric(f"{key}.annual_low", s["annual_low"], fmt.money(s["annual_low"]))
+                + " to "
+                + metric(f"{key}.annual_high", s["annual_high"], fmt.money(s["annual_high"])),
+                esc(fmt.months(s["months"])),
+            ]
+        )
+    return table(
+        ("Benefit stream", "From the effect on", "Per year", "Range", "Measured over"), rows
+    )
+
+
+def poor_quality_chart(snapshot: Snapshot, initiative: Row) -> str:
+    initiative_id = initiative["initiative_id"]
+    series = [
+        Series(
+            label,
+            [(p.month, p.value) for p in snapshot.poor_quality.get((initiative_id, treated), [])],
+            role,
+        )
+        for treated, role, label in (
+            (False, "control", "lines without AI"),
+            (True, "treated", "lines with AI"),
+        )
+    ]
+    if not any(s.points for s in series):
+        return ""
+    return figure(
+        line_chart(
+            series,
+            title="Cost of poor quality per line",
+            value_format=fmt.money,
+            go_live=go_live(initiative),
+        ),
+        "Cost of poor quality per line and month",
+        legend=[(s.role, s.label) for s in series] + [("go-live", "go-live")],
+        note="Defects and rework inside the plant plus recalls and warranty claims outside it.",
+    )

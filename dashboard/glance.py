@@ -1,0 +1,207 @@
+"""At a glance: every initiative's ROI with its range, NPV, payback and objectives."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from dashboard import formatting as fmt
+from dashboard.charts import Bar, Interval, bar_chart, forest_plot
+from dashboard.data import Row, Snapshot
+from dashboard.labels import STATUS_ORDER
+from dashboard.markup import badge, esc, figure, metric, section_header
+
+Show = Callable[[float | None], str]
+HEADERS = (
+    "Initiative",
+    "ROI",
+    "Risk-adjusted ROI",
+    "NPV",
+    "First-year ROI",
+    "Payback",
+    "Objectives",
+)
+
+
+def render(snapshot: Snapshot) -> str:
+    ordered = sorted(snapshot.initiatives, key=lambda i: _sort_key(snapshot.roi, i))
+    rows = "".join(_row(snapshot, initiative) for initiative in ordered)
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in HEADERS)
+    return (
+        section_header(
+            "At a glance",
+            "What each AI initiative is worth, measured against control groups rather than "
+            "a plain before/after. Ranges come from the 95% intervals of the measured effects.",
+        )
+        + _portfolio(snapshot)
+        + f'<div class="table-wrap"><table class="glance"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>" + _assumptions(snapshot) + _charts(snapshot, ordered)
+    )
+
+
+def _sort_key(roi: dict[str, Row], initiative: Row) -> tuple[bool, float]:
+    """Valued initiatives first, largest NPV first; the rest after them."""
+    npv = roi.get(initiative["initiative_id"], {}).get("npv")
+    return (npv is None, -(npv or 0.0))
+
+
+def _portfolio(snapshot: Snapshot) -> str:
+    valued = [r for r in snapshot.roi.values() if r.get("npv") is not None]
+    npv = sum(r["npv"] for r in valued)
+    benefit = sum(r["annual_benefit_measured"] for r in valued)
+    met = sum(o["objective_status"] == "met" for o in snapshot.objectives)
+    total = len(snapshot.objectives)
+    tiles = (
+        ("Combined NPV", metric("portfolio.npv", npv, fmt.money(npv), "kpi-value")),
+        (
+            "Measured benefit per year",
+            metric("portfolio.annual_benefit_measured", benefit, fmt.money(benefit), "kpi-value"),
+        ),
+        (
+            "Objectives met",
+            metric("portfolio.objectives.met", met, f"{met} of {total}", "kpi-value"),
+        ),
+        (
+            "Initiatives valued",
+            f'<span class="kpi-value">{len(valued)} of {len(snapshot.initiatives)}</span>',
+        ),
+    )
+    cards = "".join(
+        f'<div class="kpi"><div class="kpi-label">{esc(label)}</div>{value}</div>'
+        for label, value in tiles
+    )
+    return f'<div class="kpis">{cards}</div>'
+
+
+def _row(snapshot: Snapshot, initiative: Row) -> str:
+    initiative_id = initiative["initiative_id"]
+    roi = snapshot.roi.get(initiative_id, {})
+    name = (
+        f'<th scope="row"><span class="name">{esc(initiative["initiative_name"])}</span>'
+        f'<span class="sub">{esc(_rollout(initiative))}</span></th>'
+    )
+    objectives = f"<td>{_objectives(snapshot, initiative_id)}</td>"
+    if roi.get("roi") is None:
+        note = roi.get("roi_note") or "No ROI computed for this initiative."
+        return f'<tr>{name}<td colspan="5" class="note">{esc(note)}</td>{objectives}</tr>'
+    cells = (
+        _ranged(initiative_id, roi, "roi", fmt.percent),
+        _single(initiative_id, roi, "roi_risk_adjusted", fmt.percent),
+        _ranged(initiative_id, roi, "npv", fmt.money),
+        _ranged(initiative_id, roi, "first_year_roi", fmt.percent),
+        _payback(initiative_id, roi),
+    )
+    return f"<tr>{name}{''.join(f'<td>{cell}</td>' for cell in cells)}{objectives}</tr>"
+
+
+def _rollout(initiative: Row) -> str:
+    live = fmt.plural_units(initiative["unit_type"], int(initiative["treated_units"] or 0))
+    since = initiative["first_go_live_date"]
+    when = f" since {fmt.short_month(since)}" if since else ""
+    return f"{live} of {initiative['population_units']} live{when}"
+
+
+def _single(initiative_id: str, roi: Row, column: str, show: Show) -> str:
+    return metric(f"{initiative_id}.{column}", roi[column], show(roi[column]), "big")
+
+
+def _ranged(initiative_id: str, roi: Row, column: str, show: Show) -> str:
+    """The expected figure, with the range from the effects' 95% intervals under it."""
+    low, high = f"{column}_low", f"{column}_high"
+    return (
+        _single(initiative_id, roi, column, show)
+        + '<span class="sub">range '
+        + metric(f"{initiative_id}.{low}", roi[low], show(roi[low]))
+        + " to "
+        + metric(f"{initiative_id}.{high}", roi[high], show(roi[high]))
+        + "</span>"
+    )
+
+
+def _payback(initiative_id: str, roi: Row) -> str:
+    """Simple and discounted payback; one phrase for both when neither is reached."""
+    horizon = roi.get("horizon_years")
+    never = f"not within {horizon:g} years" if horizon else "not reached"
+    simple, discounted = "payback_months_simple", "payback_months_discounted"
+    if roi[simple] is None and roi[discounted] is None:
+        return (
+            metric(f"{initiative_id}.{simple}", None, never)
+            + '<span class="sub">simple and '
+            + metric(f"{initiative_id}.{discounted}", None, "discounted")
+            + "</span>"
+        )
+    return "".join(
+        f'<span class="pair">{metric(f"{initiative_id}.{column}", roi[column], text)}'
+        f'<span class="sub-inline">{label}</span></span>'
+        for column, label in ((simple, "simple"), (discounted, "discounted"))
+        for text in [fmt.months(roi[column]) if roi[column] is not None else never]
+    )
+
+
+def _objectives(snapshot: Snapshot, initiative_id: str) -> str:
+    objectives = snapshot.objectives_of(initiative_id)
+    if not objectives:
+        return '<span class="muted">No objectives set</span>'
+    counts = Counter(o["objective_status"] for o in objectives)
+    met = counts["met"]
+    summary = metric(
+        f"{initiative_id}.objectives.met", met, fmt.objectives_met(met, len(objectives))
+    )
+    others = "".join(
+        f"{badge(status)} " if counts[status] == 1 else f"{badge(status)}\u00d7{counts[status]} "
+        for status in STATUS_ORDER
+        if status != "met" and counts[status]
+    )
+    return summary + (f'<span class="sub">{others}</span>' if others else "")
+
+
+def _assumptions(snapshot: Snapshot) -> str:
+    """One line on how the money figures are computed, from the registry's assumptions."""
+    valued = [r for r in snapshot.roi.values() if r.get("roi") is not None]
+    if not valued:
+        return ""
+    horizons = sorted({r["horizon_years"] for r in valued})
+    rates = sorted({r["discount_rate"] for r in valued})
+    haircuts = sorted({r["benefit_risk_haircut"] for r in valued})
+    return (
+        '<p class="fine">ROI and NPV over '
+        f"{esc(' or '.join(f'{h:g}' for h in horizons))} years from the first go-live, "
+        f"discounted at {esc(' or '.join(fmt.percent(r, signed=False) for r in rates))} a year; "
+        "build and roll-out costs count up front. Risk-adjusted ROI cuts benefits by "
+        f"{esc(' or '.join(fmt.percent(h, signed=False) for h in haircuts))}. Payback counts "
+        "months from the first go-live until benefits have repaid the investment.</p>"
+    )
+
+
+def _charts(snapshot: Snapshot, ordered: list[Row]) -> str:
+    """NPV and ROI side by side, each with the range from the effects' intervals."""
+    valued = [
+        (i["initiative_name"], roi)
+        for i in ordered
+        if (roi := snapshot.roi.get(i["initiative_id"], {})).get("roi") is not None
+    ]
+    if not valued:
+        return ""
+    npv = bar_chart(
+        [Bar(name, r["npv"], r["npv_low"], r["npv_high"]) for name, r in valued],
+        title="Net present value by initiative",
+        value_format=fmt.money,
+    )
+    roi = forest_plot(
+        [
+            Interval(name, r["roi"], r["roi_low"], r["roi_high"], "good" if r["roi"] > 0 else "bad")
+            for name, r in valued
+        ],
+        title="ROI by initiative",
+        value_format=fmt.percent,
+    )
+    return (
+        '<div class="grid">'
+        + figure(npv, "Net present value", legend=(("total", "NPV"), ("whisker", "range")))
+        + figure(
+            roi,
+            "Return on investment",
+            legend=(("good", "positive"), ("bad", "negative"), ("ci", "range")),
+        )
+        + "</div>"
+    )

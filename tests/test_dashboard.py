@@ -1,0 +1,364 @@
+"""The managers' dashboard, opened in a real headless Chromium: it renders offline without
+errors, every chart draws, and every headline number is the serving file's."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+
+from dashboard import build_dashboard
+from ingestion.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MINUS = "\u2212"
+# A formatted number as the page shows it: $1.2M, +20%, 3.41, 18.3 min, 4 months (a
+# negative one starts with U+2212, the minus sign).
+NUMBER = re.compile(
+    r"^(?P<sign>[+\u2212])?(?P<currency>\$)?(?P<digits>\d[\d,]*(?:\.(?P<decimals>\d+))?)"
+    r"(?P<scale>[KMB])?(?P<percent>%)?"
+)
+SCALES = {None: 1.0, "K": 1e3, "M": 1e6, "B": 1e9}
+IDENTIFIER = re.compile(r"^[a-z0-9_]+$")
+
+
+# --- browser -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium (Playwright's own browser download is not reachable here)."""
+    if not CHROMIUM.exists():
+        install = subprocess.run(
+            "apt-get update && apt-get install -y chromium",
+            shell=True,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+        if install.returncode != 0 or not CHROMIUM.exists():
+            pytest.fail(f"could not install chromium:\n{install.stdout[-2000:]}{install.stderr}")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: Path) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageLog:
+    """Everything a page did that a user would not see: console errors, failed or
+    external requests."""
+
+    def __init__(self, page) -> None:
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+        page.on("request", lambda r: self.requests.append(r.url))
+
+    def assert_clean(self) -> None:
+        assert self.errors == []
+        external = [u for u in self.requests if not u.startswith(("file://", "data:"))]
+        assert external == [], "the page must work offline"
+
+
+def open_page(browser, path: Path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log = PageLog(page)
+    page.goto(path.as_uri())
+    return page, log
+
+
+# --- screenshots ---------------------------------------------------------------------
+
+
+def decode_png(data: bytes) -> np.ndarray:
+    """8-bit RGB(A) PNG to pixels: zlib and the five row filters (no imaging library)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    position, compressed, header = 8, [], b""
+    while position < len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        header = body if kind == b"IHDR" else header
+        compressed += [body] if kind == b"IDAT" else []
+        position += 12 + length
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
+    assert depth == 8 and colour in (2, 6) and interlace == 0
+    channels = 3 if colour == 2 else 4
+    rows = np.frombuffer(zlib.decompress(b"".join(compressed)), np.uint8)
+    rows = rows.reshape(height, width * channels + 1)
+    image = np.zeros((height, width * channels), np.uint8)
+    prior = np.zeros(width * channels, np.uint8)
+    for y in range(height):
+        image[y] = prior = _unfilter(rows[y, 0], rows[y, 1:], prior, channels)
+    return image.reshape(height, width, channels)
+
+
+def _unfilter(kind: int, line: np.ndarray, prior: np.ndarray, channels: int) -> np.ndarray:
+    if kind == 0:
+        return line
+    if kind == 1:  # Sub: a running sum per channel
+        summed = np.cumsum(line.reshape(-1, channels), axis=0, dtype=np.uint64) % 256
+        return summed.astype(np.uint8).reshape(-1)
+    if kind == 2:  # Up
+        return line + prior
+    out, above = bytearray(line.tobytes()), prior.tobytes()
+    for i in range(len(out)):  # Average and Paeth depend on the pixel just decoded
+        left = out[i - channels] if i >= channels else 0
+        up = above[i]
+        if kind == 3:
+            out[i] = (out[i] + ((left + up) >> 1)) & 255
+            continue
+        corner = above[i - channels] if i >= channels else 0
+        guess = left + up - corner
+        distances = (abs(guess - left), abs(guess - up), abs(guess - corner))
+        best = (left, up, corner)[distances.index(min(distances))]
+        out[i] = (out[i] + best) & 255
+    return np.frombuffer(bytes(out), np.uint8)
+
+
+def assert_not_blank(png: bytes) -> None:
+    pixels = decode_png(png)[..., :3].astype(np.uint32)
+    assert pixels.std() > 5, "the screenshot is (nearly) one colour"
+    colours = pixels[..., 0] << 16 | pixels[..., 1] << 8 | pixels[..., 2]
+    assert np.unique(colours).size > 50, "text and charts bring many shades"
+
+
+# --- serving file ----------------------------------------------------------------------
+
+
+def serving_value(con: duckdb.DuckDBPyConnection, key: str) -> float | None:
+    """The value a data-metric key names (see the dashboard package docstring)."""
+    owner, *rest = key.split(".")
+    assert all(IDENTIFIER.match(name) for name in rest), key  # they become SQL identifiers
+    if owner == "publish":
+        return _publish_value(con, rest[0])
+    where, params = ("true", []) if owner == "portfolio" else ("initiative_id = ?", [owner])
+    if rest == ["objectives", "met"]:
+        sql = f"select count(*) from overview.initiative_objectives where {where} and "
+        return _one(con, sql + "objective_status = 'met'", params)
+    if rest[0] == "benefit":
+        column = {"annual": "benefit", "annual_low": "benefit_low", "annual_high": "benefit_high"}
+        return _one(
+            con,
+            f"select 12 * sum({column[rest[2]]}) / count(distinct month_start) "
+            f"from metrics.cost_savings where {where} and benefit_stream = ?",
+            [*params, rest[1]],
+        )
+    if len(rest) == 2:
+        return _one(
+            con,
+            f"select {rest[1]} from overview.initiative_effects where {where} and metric_name = ?",
+            [*params, rest[0]],
+        )
+    aggregate = f"sum({rest[0]})" if owner == "portfolio" else rest[0]
+    return _one(con, f"select {aggregate} from overview.initiative_roi where {where}", params)
+
+
+def _publish_value(con: duckdb.DuckDBPyConnection, name: str) -> float | None:
+    sql = {
+        "files_loaded": "select count(*) from quality.file_loads where status = 'loaded'",
+        "rows_quarantined": "select coalesce(sum(rows_quarantined), 0) from quality.file_loads",
+        "restatements": "select count(*) from quality.restatements",
+    }[name]
+    return _one(con, sql, [])
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> float | None:
+    rows = con.execute(sql, params).fetchall()
+    assert len(rows) == 1, sql
+    return None if rows[0][0] is None else float(rows[0][0])
+
+
+def assert_text_shows(text: str, value: float, key: str) -> None:
+    """The formatted text says the same number, to the precision it shows."""
+    text = text.strip()
+    counted = re.match(r"^(\d+) of (\d+)", text)
+    if counted:
+        assert float(counted[1]) == value, key
+        return
+    assert not text.startswith("-"), f"{key}: a minus sign, not a hyphen: {text!r}"
+    match = NUMBER.match(text)
+    assert match, f"{key}: {text!r} is not a number"
+    scale = SCALES[match["scale"]] * (0.01 if match["percent"] else 1.0)
+    shown = float(match["digits"].replace(",", "")) * scale
+    shown *= -1 if match["sign"] == MINUS else 1
+    step = 10.0 ** -len(match["decimals"] or "") * scale
+    assert abs(shown - value) <= step / 2 * (1 + 1e-9) + 1e-12, f"{key}: {text!r} vs {value}"
+
+
+# --- tests ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dashboard(pipeline, tmp_path_factory) -> Path:
+    return build_dashboard(pipeline.settings.serving_path, tmp_path_factory.mktemp("dashboard"))
+
+
+def test_one_file_per_publish_and_an_index(pipeline, dashboard, tmp_path):
+    assert dashboard.name == f"roi-dashboard-{pipeline.result.run_id}.html"
+    assert (dashboard.parent / "index.html").read_bytes() == dashboard.read_bytes()
+    html = dashboard.read_text()
+    assert "<script src" not in html and '<link rel="stylesheet"' not in html
+    assert not re.search(r"(?:src|href)=\"(?:https?:)?//", html), "nothing may load from outside"
+    assert "Where next" not in html, "no opportunities table is served yet"
+
+    serving = pipeline.settings.serving_path
+    before = hashlib.sha256(serving.read_bytes()).hexdigest()
+    cli = subprocess.run(
+        [sys.executable, "-m", "dashboard", str(serving), str(tmp_path)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(cli.stdout.strip()) == tmp_path / dashboard.name
+    assert hashlib.sha256(serving.read_bytes()).hexdigest() == before, "opened read-only"
+
+
+def test_renders_offline_without_errors_and_every_chart_draws(browser, dashboard):
+    page, log = open_page(browser, dashboard)
+    total = page.locator("svg.chart").count()
+    assert total >= 10
+    drawn: set[int] = set()
+    for tab in page.locator(".tabs [role=tab]").all():
+        tab.click()
+        assert_not_blank(page.screenshot(full_page=True))
+        drawn |= visible_charts_drawn(page)
+        for subtab in page.locator("[role=tabpanel]:not([hidden]) .subtabs [role=tab]").all():
+            subtab.click()
+            drawn |= visible_charts_drawn(page)
+    assert drawn == set(range(total)), "some charts were never shown"
+    log.assert_clean()
+    page.close()
+
+
+def visible_charts_drawn(page) -> set[int]:
+    """Indexes of the charts on screen, each checked to have drawn marks."""
+    charts = page.evaluate(
+        """() => [...document.querySelectorAll("svg.chart")].map((svg, index) => {
+            const marks = [...svg.querySelectorAll("path.mark")];
+            return {
+                index,
+                title: svg.querySelector("title").textContent,
+                visible: svg.getBoundingClientRect().width > 0,
+                paths: [...svg.querySelectorAll("path")].map((p) => p.getAttribute("d") || ""),
+                drawn: marks.filter((m) => {
+                    const box = m.getBBox();
+                    return box.width > 0 || box.height > 0;
+                }).length,
+            };
+        })"""
+    )
+    visible = [c for c in charts if c["visible"]]
+    for chart in visible:
+        assert chart["drawn"] > 0, f"{chart['title']} drew nothing"
+        assert all(p and not re.search(r"NaN|Infinity", p) for p in chart["paths"]), chart
+    return {c["index"] for c in visible}
+
+
+def test_every_headline_number_is_the_serving_files(browser, dashboard, pipeline):
+    page, log = open_page(browser, dashboard)
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll("[data-metric]")].map((e) =>
+            [e.dataset.metric, e.dataset.value, e.textContent])"""
+    )
+    keys = {key for key, _, _ in shown}
+    with duckdb.connect(str(pipeline.settings.serving_path), read_only=True) as con:
+        for key, raw, text in shown:
+            expected = serving_value(con, key)
+            if raw == "null":
+                assert expected is None, key
+                continue
+            assert expected is not None, key
+            assert abs(float(raw) - expected) <= 1e-9 * max(1.0, abs(expected)), key
+            assert_text_shows(text, float(raw), key)
+        initiatives = con.execute(
+            "select initiative_id, has_monetised_benefits, roi_note from overview.initiative_roi"
+        ).fetchall()
+    body = page.inner_text("#page-glance")
+    for initiative_id, valued, note in initiatives:
+        headline = {f"{initiative_id}.{c}" for c in ("roi", "roi_low", "roi_high", "npv")}
+        assert headline <= keys if valued else (note in body and not headline & keys)
+        headline = {f"{initiative_id}.first_year_roi", f"{initiative_id}.payback_months_simple"}
+        assert headline <= keys if valued else not headline & keys
+    log.assert_clean()
+    page.close()
+
+
+def test_case_study_tells_the_vision_inspection_story(browser, dashboard, pipeline):
+    page, log = open_page(browser, dashboard)
+    page.get_by_role("tab", name="Case study").click()
+    case = page.locator("#page-case")
+    assert case.is_visible()
+    claims = case.locator('[data-metric="vision-qc.benefit.claims_cost_avoided.annual"]')
+    assert claims.first.is_visible()
+    saving = claims.first.inner_text()
+    with duckdb.connect(str(pipeline.settings.serving_path), read_only=True) as con:
+        expected = serving_value(con, "vision-qc.benefit.claims_cost_avoided.annual")
+    assert expected and expected > 0
+    assert_text_shows(saving, expected, "claims saved per year")
+    story = case.locator(".story").inner_text()
+    assert f"about {saving} a year avoided" in story
+    assert "defective units fell by" in story and "first year returned" in story
+    for metric in ("defective_rate.did_effect_pct", "production_speed.did_effect_pct"):
+        assert case.locator(f'[data-metric="vision-qc.{metric}"]').first.is_visible()
+    assert case.locator('[data-metric="vision-qc.first_year_roi"]').is_visible()
+    log.assert_clean()
+    page.close()
+
+
+def test_text_from_the_data_is_escaped_and_opportunities_get_a_page(browser, pipeline, tmp_path):
+    """Names come from registry files: markup in them must show as text. A served
+    `overview.opportunities` table gets its own "Where next" page."""
+    serving = tmp_path / "serving.duckdb"
+    shutil.copy(pipeline.settings.serving_path, serving)
+    name = '<img src="probe.png" onerror="console.error(1)"> Vision & <b>QC</b>'
+    with duckdb.connect(str(serving)) as con:
+        con.execute(
+            "update overview.initiatives set initiative_name = ? where initiative_id = 'vision-qc'",
+            [name],
+        )
+        con.execute(
+            "create table overview.opportunities as select 'invoice-matching' as process, "
+            "1.25e6 as expected_value, published_run_id from quality.publish_info"
+        )
+    page, log = open_page(browser, build_dashboard(serving, tmp_path / "out"))
+    page.get_by_role("tab", name="Case study").click()
+    assert name in page.locator("#page-case h2").inner_text()
+    page.get_by_role("tab", name="Where next").click()
+    where_next = page.locator("#page-where-next").inner_text()
+    assert "invoice-matching" in where_next and "expected value" in where_next.lower()
+    log.assert_clean()
+    page.close()
