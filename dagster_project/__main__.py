@@ -66,7 +66,7 @@ def _summary(settings: Settings) -> str:
         "",
         f"  warehouse (pipeline's own; dbt and Dagster write it): {settings.warehouse_path}",
         f"  serving file (open this one from BI tools, read-only): {settings.serving_path}",
-        f"  dashboard (open in a browser): {settings.serving_path.parent / 'dashboard' / 'index.html'}",
+        f"  dashboard (open in a browser): {settings.serving_path.parent / 'dashboard/index.html'}",
         f"  data quality reports: {settings.quality_docs_dir / 'index.html'}",
         f"  landing files: {settings.landing_dir}",
         f"  Dagster runs: {os.environ['DAGSTER_HOME']} (browse with `dagster dev`)",

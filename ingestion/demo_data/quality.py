@@ -226,8 +226,9 @@ def _month_claims(
                 schema_overrides={"claim_type": pl.String, "line": pl.String},
             )
         )
-    # Each line's month costs its expected total: a recall makes that month's other claims
-    # a little cheaper instead of moving the line's cost by a third.
+    # Each line's month costs its expected total: all its claims are scaled by one factor,
+    # so a month with a recall (rare, ~$250k drawn) has cheaper claims, the recall included,
+    # instead of costing a third more; recalls average ~$160k once scaled.
     line = np.concatenate(line_parts)
     expected_cost = rate * sum(kind.per_line_month * kind.mean_cost for kind in CLAIM_TYPES)
     counts = np.maximum(np.bincount(line, minlength=lines), 1)
