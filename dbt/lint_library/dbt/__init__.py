@@ -62,4 +62,5 @@ def generate_series(upper_bound: int) -> str:
 
 
 def date_spine(datepart: str, start_date: str, end_date: str) -> str:
-    return f"select range as date_{datepart} from range({start_date}, {end_date}, interval 1 {datepart})"
+    step = f"interval 1 {datepart}"
+    return f"select range as date_{datepart} from range({start_date}, {end_date}, {step})"
