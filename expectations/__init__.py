@@ -5,15 +5,10 @@ against its suite and `record_outcome` appends the result to `audit.quality_resu
 Importing this package does not import Great Expectations (about three seconds).
 """
 
-from expectations.runner import (
-    ExpectationOutcome,
-    SuiteOutcome,
-    record_outcome,
-    relations,
-    suite_for,
-    suite_names,
-    validate_relation,
-)
+from expectations.audit import record_outcome
+from expectations.outcome import ExpectationOutcome, SuiteOutcome
+from expectations.runner import validate_relation
+from expectations.suites import relations, suite_for, suite_names
 
 __all__ = [
     "ExpectationOutcome",

@@ -16,21 +16,10 @@ from typing import Any
 import duckdb
 
 from expectations import frames
-from expectations.audit import record_outcome
 from expectations.checkpoint import add_checkpoint, open_context, run_checkpoint
-from expectations.outcome import ExpectationOutcome, SuiteOutcome, combine
+from expectations.outcome import SuiteOutcome, combine
 from expectations.parameters import resolve_parameters
-from expectations.suites import relations, suite_for, suite_names
-
-__all__ = [
-    "ExpectationOutcome",
-    "SuiteOutcome",
-    "record_outcome",
-    "relations",
-    "suite_for",
-    "suite_names",
-    "validate_relation",
-]
+from expectations.suites import suite_for
 
 # Row-wise in GX's terms but comparing rows with each other: need all rows in one frame.
 CROSS_ROW_TYPES = {
