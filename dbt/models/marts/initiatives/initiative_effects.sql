@@ -40,9 +40,11 @@ final as (
         effects.ci_excludes_zero,
         effects.evidence,
         effects.estimator,
+        -- The sign in the metric's own unit: a percentage is undefined where the
+        -- counterfactual is not positive (e.g. a negative eNPS), the effect is not.
         case
-            when effects.did_effect_pct is null or not effects.ci_excludes_zero then 'no clear effect'
-            when (effects.did_effect_pct < 0) = (metrics.good_direction = 'decrease') then 'improved'
+            when effects.did_effect_abs is null or not effects.ci_excludes_zero then 'no clear effect'
+            when (effects.did_effect_abs < 0) = (metrics.good_direction = 'decrease') then 'improved'
             else 'worsened'
         end as verdict
     from effects
