@@ -26,7 +26,8 @@ def test_every_mart_column_is_described(pipeline, dbt_manifest):
                 name for name, column in node["columns"].items() if column.get("description")
             }
             columns = con.execute(
-                "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ?",
+                "select column_name from duckdb_columns() "
+                "where schema_name = 'marts' and table_name = ?",
                 [node["name"]],
             ).fetchall()
             undocumented += [f"{node['name']}.{c}" for (c,) in columns if c not in described]
