@@ -1,0 +1,1 @@
+"""Benchmarks: the pipeline against a hand-written DuckDB SQL reference, by scale."""

@@ -1,0 +1,141 @@
+"""Benchmark the warehouse by scale: `python -m benchmarks.run --scales 1 10 100`.
+
+For each scale: (a) the full pipeline, (c) the quality gate alone, (d) the hand-written
+DuckDB SQL reference (benchmarks/reference.sql) — wall time and peak RSS of each, the ratio
+(a)/(d), and whether (a) and (d) give the same metric numbers. (b), a daily incremental
+run, is reported once incremental runs exist. Results go to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from benchmarks.compare import differences
+from ingestion.settings import PROJECT_ROOT
+
+GATE = (
+    "import duckdb, sys\n"
+    "from expectations import relations, validate_relation\n"
+    "con = duckdb.connect(sys.argv[1])\n"
+    "for relation in relations():\n"
+    "    validate_relation(con, relation, run_id='benchmark')\n"
+)
+REFERENCE = (
+    "import sys\nfrom pathlib import Path\nfrom benchmarks.compare import build_reference\n"
+    "build_reference(Path(sys.argv[1]), Path(sys.argv[2]))\n"
+)
+
+
+@dataclass(frozen=True)
+class Measure:
+    seconds: float
+    peak_rss_mb: float
+
+
+def measured(command: list[str], env: dict[str, str]) -> Measure:
+    """Wall time, and the peak RSS of the largest process the command ran."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return Measure(time.perf_counter() - started, usage.ru_maxrss / 1024)
+
+
+def bench_scale(scale: float, work: Path) -> dict[str, object]:
+    data = work / f"scale-{scale:g}"
+    env = {
+        **os.environ,
+        "AIROI_DATA_DIR": str(data),
+        "AIROI_PSEUDONYMISATION_KEY": "benchmark",
+        "DAGSTER_HOME": str(data / "dagster_home"),
+    }
+    (data / "dagster_home").mkdir(parents=True, exist_ok=True)
+    warehouse = data / "warehouse.duckdb"
+    print(f"scale {scale:g}: generating demo data", flush=True)
+    python = sys.executable
+    generate = ["-m", "ingestion.demo_data", "--landing", str(data / "landing")]
+    subprocess.run(
+        [python, *generate, "--scale", str(scale)],
+        env=env, cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    print(f"scale {scale:g}: (a) full pipeline", flush=True)
+    pipeline = measured([python, "-m", "dagster_project", "run"], env)
+    print(f"scale {scale:g}: (c) quality gate alone", flush=True)
+    gate = measured([python, "-c", GATE, str(warehouse)], env)
+    print(f"scale {scale:g}: (d) hand-written DuckDB SQL", flush=True)
+    reference_db = data / "reference.duckdb"
+    reference_db.unlink(missing_ok=True)
+    reference = measured([python, "-c", REFERENCE, str(data / "landing"), str(reference_db)], env)
+    compared, different, missing = differences(reference_db, warehouse)
+    return {
+        "scale": scale, "pipeline": pipeline, "gate": gate, "reference": reference,
+        "same_numbers": different == 0 and missing == 0, "compared": compared,
+    }  # fmt: skip
+
+
+def machine() -> str:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor(),
+    )  # fmt: skip
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    packages = ", ".join(
+        f"{name} {version(name)}"
+        for name in ("dagster", "dbt-core", "dbt-duckdb", "duckdb", "polars", "great-expectations")
+    )
+    memory = f"{memory_kb / 1024**2:.0f} GiB"
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory}; Python {platform.python_version()}; {packages}"
+    )
+
+
+def report(results: list[dict[str, object]]) -> str:
+    columns = [
+        "scale", "(a) pipeline", "peak RSS", "(c) gate", "gate / pipeline",
+        "(d) reference SQL", "peak RSS", "(a)/(d)", "(b) daily incremental", "same numbers",
+    ]  # fmt: skip
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for r in results:
+        a, c, d = r["pipeline"], r["gate"], r["reference"]
+        lines.append(
+            f"| {r['scale']:g}x | {a.seconds:.0f} s | {a.peak_rss_mb:.0f} MB | {c.seconds:.0f} s | "
+            f"{c.seconds / a.seconds:.0%} | {d.seconds:.1f} s | {d.peak_rss_mb:.0f} MB | "
+            f"{a.seconds / d.seconds:.0f} | not built yet | "
+            f"{'yes' if r['same_numbers'] else 'NO'} ({r['compared']:,} cells) |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--scales", type=float, nargs="+", default=[1, 10])
+    parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "data" / "benchmarks")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args(argv)
+    results = [bench_scale(scale, args.work) for scale in args.scales]
+    table = report(results)
+    print(table)
+    args.out.write_text(
+        "# Benchmarks\n\n"
+        "Written by `python -m benchmarks.run`; figures from one run on the machine below.\n"
+        "(a) the whole Dagster job from landing files to the serving file and dashboard (GX\n"
+        "gate and Data Docs included); (c) every Great Expectations suite alone; (d)\n"
+        "`benchmarks/reference.sql`, hand-written DuckDB SQL from the same landing files to the\n"
+        'same unit-month metric panel; "same numbers" compares (a) and (d) cell by cell.\n\n'
+        f"Machine: {machine()}.\n\n{table}\n"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
