@@ -47,7 +47,7 @@ volumes as (
         ('production_hours_saved', 'efficiency', 'production_speed', 'quality', 'line_id',
          'quality.production_hours', 'speed', 'initiatives.loaded_hourly_cost * initiatives.realisation_factor'),
         ('defect_cost_avoided', 'cost_savings', 'defective_rate', 'quality', 'line_id',
-         'quality.units_produced * quality.defective_units / nullif(quality.units_inspected, 0)', 'avoided', 'initiatives.cost_per_defect'),
+         'quality.defective_units_produced', 'avoided', 'initiatives.cost_per_defect'),
         ('claims_cost_avoided', 'cost_savings', 'claims_cost', 'quality', 'line_id',
          'quality.claims_cost', 'avoided', '1.0'),
         ('incremental_margin', 'revenue', 'revenue', 'sales', 'region',

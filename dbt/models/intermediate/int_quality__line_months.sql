@@ -47,7 +47,7 @@ claims as (
     group by line_id, claim_month
 ),
 
-final as (
+counts as (
     select
         lines.line_id,
         months.month_start,
@@ -72,6 +72,15 @@ final as (
         on lines.line_id = production.line_id and months.month_start = production.month_start
     left join claims
         on lines.line_id = claims.line_id and months.month_start = claims.month_start
+),
+
+final as (
+    -- Inspection samples production: scale the sample's shares up to what was produced.
+    select
+        counts.*,
+        counts.units_produced * counts.defective_units / nullif(counts.units_inspected, 0) as defective_units_produced,
+        counts.units_produced * counts.reworked_units / nullif(counts.units_inspected, 0) as reworked_units_produced
+    from counts
 )
 
 select * from final

@@ -22,9 +22,9 @@ costed as (
         units.initiative_id,
         lines.line_id,
         lines.month_start,
-        lines.units_produced * lines.defective_units / nullif(lines.units_inspected, 0)
+        lines.defective_units_produced
         * initiatives.cost_per_defect as defect_cost,
-        lines.units_produced * lines.reworked_units / nullif(lines.units_inspected, 0)
+        lines.reworked_units_produced
         * initiatives.cost_per_rework as rework_cost,
         lines.claims_cost as external_failure_cost
     from lines
