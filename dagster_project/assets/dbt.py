@@ -4,7 +4,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
 
 from dagster_project.dbt_project import dbt_project
 from dagster_project.previews import mart_metadata
@@ -22,7 +27,10 @@ class LayeredTranslator(DagsterDbtTranslator):
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    dagster_dbt_translator=LayeredTranslator(),
+    # dbt's tests on the raw sources become checks on the ingestion assets they test.
+    dagster_dbt_translator=LayeredTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)
+    ),
     pool="duckdb",
 )
 def dbt_models(

@@ -1,4 +1,8 @@
-{{ config(severity='warn', store_failures=true) }}
+{{ config(
+    severity='warn',
+    store_failures=true,
+    meta={'dagster': {'ref': {'name': 'stg_registry__initiative_units'}}},
+) }}
 {#- A go-live after the last complete month of data: the unit has no post window and
     counts as not yet treated. Planned roll-outs are fine; otherwise it is usually a typo
     in the registry file named in source_file. Failing rows are kept in
