@@ -251,7 +251,7 @@ def test_data_docs_collect_every_validation(con: duckdb.DuckDBPyConnection, tmp_
 
 
 def test_suite_listing() -> None:
-    assert len(suite_names()) == 25
+    assert len(suite_names()) == 26
     assert "raw.operations_tasks" in relations() and "marts.initiative_roi" in relations()
     with pytest.raises(KeyError, match="no expectation suite"):
         suite_for("raw.nothing_here")
