@@ -8,13 +8,6 @@
     tasks over the twelve months ending with the report month, and how much it covers. -#}
 with
 
-report_window as (
-    select
-        cast({{ dbt.dateadd('month', -11, 'report_month') }} as date) as window_start,
-        report_month as window_end
-    from {{ ref('int_report_month') }}
-),
-
 task_unit_types as (
     select distinct unit_type
     from {{ ref('metric_definitions') }}
@@ -45,9 +38,7 @@ team_tasks as (
         operations_tasks.department,
         operations_tasks.team,
         count(*) as task_count
-    from {{ ref('stg_operations__tasks') }} as operations_tasks
-    inner join report_window
-        on operations_tasks.task_month between report_window.window_start and report_window.window_end
+    from {{ ref('int_opportunity_window_tasks') }} as operations_tasks
     group by operations_tasks.process_name, operations_tasks.department, operations_tasks.team
 ),
 

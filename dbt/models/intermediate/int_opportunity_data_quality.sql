@@ -7,17 +7,11 @@
 with
 
 report_window as (
-    select
-        cast({{ dbt.dateadd('month', -11, 'report_month') }} as date) as window_start,
-        report_month as window_end
-    from {{ ref('int_report_month') }}
+    select * from {{ ref('int_opportunity_window') }}
 ),
 
 tasks as (
-    select operations_tasks.*
-    from {{ ref('stg_operations__tasks') }} as operations_tasks
-    inner join report_window
-        on operations_tasks.task_month between report_window.window_start and report_window.window_end
+    select * from {{ ref('int_opportunity_window_tasks') }}
 ),
 
 completeness as (

@@ -12,10 +12,7 @@
 with
 
 report_window as (
-    select
-        cast({{ dbt.dateadd('month', -11, 'report_month') }} as date) as window_start,
-        report_month as window_end
-    from {{ ref('int_report_month') }}
+    select * from {{ ref('int_opportunity_window') }}
 ),
 
 processes as (
