@@ -8,7 +8,8 @@ exactly the files that are missing or changed.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,7 +76,11 @@ def load_source(
     on_file: Progress | None = None,
     bounds: DateBounds | None = None,
 ) -> SourceLoadReport:
-    """Load new and changed files; raise SourceLoadError after the rest if any is rejected."""
+    """Load new and changed files; raise SourceLoadError after the rest if any is rejected.
+
+    While one file is written to DuckDB, the next is read and checked in a second thread
+    (Polars and DuckDB both work outside the GIL), so the two overlap on big histories.
+    """
     run_id = run_id or uuid.uuid4().hex
     bounds = bounds or DateBounds.until_now(DEFAULT_HISTORY_START)
     ledger.ensure_schema(con)
@@ -83,72 +88,136 @@ def load_source(
     previous = ledger.previous_loads(con, contract.table)
     report = SourceLoadReport(contract.table)
     errors: list[IngestionError] = []
-    for path in landing_files(contract, landing_dir):
-        outcome, error = _load_file(con, contract, landing_dir, path, key, run_id, previous, bounds)
-        report.files.append(outcome)
-        if error is not None:
-            errors.append(error)
-        if on_file is not None:
-            on_file(outcome)
+
+    def examine(path: Path) -> _Examined:
+        return _examine(contract, landing_dir, path, key, previous, bounds)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"read-{contract.table}") as pool:
+        for examined in _one_ahead(pool, examine, landing_files(contract, landing_dir)):
+            outcome, error = _settle(con, contract, examined, run_id)
+            report.files.append(outcome)
+            if error is not None:
+                errors.append(error)
+            if on_file is not None:
+                on_file(outcome)
     if errors:
         raise SourceLoadError(contract.table, errors)
     return report
 
 
-def _load_file(
-    con: duckdb.DuckDBPyConnection,
+def _one_ahead(
+    pool: ThreadPoolExecutor, function: Callable[[Path], _Examined], paths: list[Path]
+) -> Iterator[_Examined]:
+    """function(path) for each path in order, the next one computed in `pool` meanwhile:
+    at most two files are in memory at once."""
+    pending: Future[_Examined] | None = None
+    for path in paths:
+        upcoming = pool.submit(function, path)
+        if pending is not None:
+            yield pending.result()
+        pending = upcoming
+    if pending is not None:
+        yield pending.result()
+
+
+@dataclass(frozen=True)
+class _Examined:
+    """A landing file compared with the ledger and, if it is to be loaded, read and checked."""
+
+    path: Path
+    relative: str
+    digest: str
+    decision: str  # unchanged | still_rejected | duplicate | load
+    message: str | None = None  # why it is still rejected, or which file it duplicates
+    conformed: _Conformed | None = None
+    error: IngestionError | None = None  # unreadable: the whole file is rejected
+
+
+@dataclass(frozen=True)
+class _Conformed:
+    rows: pl.DataFrame
+    quarantine: pl.DataFrame
+    outcome: ledger.FileOutcome
+    error: IngestionError | None  # too many invalid rows: rejected, every row quarantined
+
+
+def _examine(
     contract: SourceContract,
     landing_dir: Path,
     path: Path,
     key: bytes,
-    run_id: str,
     previous: dict[str, ledger.PreviousLoad],
     bounds: DateBounds,
-) -> tuple[ledger.FileOutcome, IngestionError | None]:
+) -> _Examined:
     relative = path.relative_to(landing_dir).as_posix()
     digest = ledger.content_hash(path)
     before = previous.get(relative)
     if before is not None and before.content_hash == digest:
         if before.status == "rejected":
-            return _unchanged(contract, relative, digest), IngestionError(
-                path, f"still rejected, unchanged since the last run: {before.message}"
-            )
-        return _unchanged(contract, relative, digest), None
+            return _Examined(path, relative, digest, "still_rejected", before.message)
+        return _Examined(path, relative, digest, "unchanged")
     twin = next(
         (p for p, load in previous.items() if load.content_hash == digest and p != relative),
         None,
     )
     if twin is not None and previous[twin].status == "loaded":
+        return _Examined(path, relative, digest, "duplicate", twin)
+    try:
+        conformed = _conform_file(contract, path, relative, digest, key, bounds)
+    except IngestionError as error:
+        return _Examined(path, relative, digest, "load", error=error)
+    return _Examined(path, relative, digest, "load", conformed=conformed)
+
+
+def _settle(
+    con: duckdb.DuckDBPyConnection, contract: SourceContract, examined: _Examined, run_id: str
+) -> tuple[ledger.FileOutcome, IngestionError | None]:
+    """Write what `_examine` decided: rows, quarantine and ledger entry, one transaction."""
+    relative, digest = examined.relative, examined.digest
+    if examined.decision == "unchanged":
+        return _unchanged(contract, relative, digest), None
+    if examined.decision == "still_rejected":
+        return _unchanged(contract, relative, digest), IngestionError(
+            examined.path, f"still rejected, unchanged since the last run: {examined.message}"
+        )
+    if examined.decision == "duplicate":
         outcome = ledger.FileOutcome(
             contract.table, relative, digest, "duplicate",
-            message=f"same content as {twin}, already loaded; not loaded again",
+            message=f"same content as {examined.message}, already loaded; not loaded again",
         )  # fmt: skip
         ledger.record(con, outcome, run_id)
         return outcome, None
-    try:
-        return _load_rows(con, contract, path, relative, digest, key, run_id, bounds)
-    except IngestionError as error:
+    if examined.error is not None:
         outcome = ledger.FileOutcome(
-            contract.table, relative, digest, "rejected", message=str(error)
+            contract.table, relative, digest, "rejected", message=str(examined.error)
         )
         replace_file_rows(con, {contract.table: None}, outcome, run_id)
-        return outcome, error
+        return outcome, examined.error
+    conformed = examined.conformed
+    restated = find_restatements(con, contract, relative, conformed.rows)
+    replace_file_rows(
+        con,
+        {contract.table: conformed.rows},
+        conformed.outcome,
+        run_id,
+        quarantine=conformed.quarantine,
+        restatements=restated,
+    )
+    return conformed.outcome, conformed.error
 
 
 def _unchanged(contract: SourceContract, relative: str, digest: str) -> ledger.FileOutcome:
     return ledger.FileOutcome(contract.table, relative, digest, "unchanged")
 
 
-def _load_rows(
-    con: duckdb.DuckDBPyConnection,
+def _conform_file(
     contract: SourceContract,
     path: Path,
     relative: str,
     digest: str,
     key: bytes,
-    run_id: str,
     bounds: DateBounds,
-) -> tuple[ledger.FileOutcome, IngestionError | None]:
+) -> _Conformed:
     text = rename_to_contract(read_as_text(path), contract, path)
     for column in contract.columns:
         if column.pseudonymise:
@@ -168,11 +237,7 @@ def _load_rows(
         rows_read=read, rows_loaded=rows.height, rows_quarantined=quarantine.height,
         message=str(error) if error else _file_message(read, conformed.ignored_columns),
     )  # fmt: skip
-    restated = find_restatements(con, contract, relative, rows)
-    replace_file_rows(
-        con, {contract.table: rows}, outcome, run_id, quarantine=quarantine, restatements=restated
-    )
-    return outcome, error
+    return _Conformed(rows, quarantine, outcome, error)
 
 
 def _rejection(

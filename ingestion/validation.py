@@ -102,9 +102,9 @@ def _readable(limit: float) -> str:
     return f"{int(limit):,}" if float(limit).is_integer() else f"{limit:g}"
 
 
-def _reason(column: Column) -> pl.Expr:
-    """The first problem with this column's value, as text, or null when it is fine."""
-    text, typed = _clean(column.name), _typed(column)
+def _reason(column: Column, typed: pl.Expr) -> pl.Expr:
+    """The first problem with this column's value (`typed`: its typed form), or null."""
+    text = _clean(column.name)
     type_name = TYPE_NAMES.get(column.dtype.base_type(), str(column.dtype))
     prefix = f"{column.name}: "
     invalid = prefix + "'{}' is not a valid " + type_name
@@ -180,18 +180,29 @@ def conform(frame: pl.DataFrame, contract: SourceContract, bounds: DateBounds) -
         ROW_NUMBER, *[_typed(column).alias(column.name) for column in contract.columns]
     )
     rule_columns = typed.select(_rule_reasons(contract, bounds))
-    checked = frame.hstack(rule_columns).with_columns(
-        pl.concat_list(
-            [_reason(column) for column in contract.columns]
-            + [pl.col(name) for name in rule_columns.columns]
-            + [_duplicate_reason(names)]
+    # Reasons stay one column each; only flagged rows gather theirs into a list, which
+    # keeps a clean file (the usual case) cheap.
+    reasons = (
+        frame.with_columns(
+            typed.select(pl.all().name.prefix("_typed_")).drop(f"_typed_{ROW_NUMBER}")
         )
-        .list.drop_nulls()
-        .alias(REASONS)
+        .select(
+            *[
+                _reason(column, pl.col(f"_typed_{column.name}")).alias(f"_reason_{i}")
+                for i, column in enumerate(contract.columns)
+            ],
+            _duplicate_reason(names).alias("_reason_duplicate"),
+        )
+        .hstack(rule_columns)
     )
-    bad = pl.col(REASONS).list.len() > 0
-    rows = typed.filter(checked.get_column(REASONS).list.len() == 0)
-    quarantine = checked.filter(bad).select(
+    bad = reasons.select(pl.any_horizontal(pl.all().is_not_null())).to_series()
+    rows = typed.filter(~bad)
+    flagged = frame.filter(bad).hstack(reasons.filter(bad))
+    quarantine = flagged.select(
+        ROW_NUMBER,
+        pl.concat_list(reasons.columns).list.drop_nulls().alias(REASONS),
+        pl.struct(names).struct.json_encode().alias("raw_values"),
+    ).select(
         ROW_NUMBER,
         pl.col(REASONS)
         .list.eval(pl.element().str.split(": ").list.first())
@@ -199,6 +210,6 @@ def conform(frame: pl.DataFrame, contract: SourceContract, bounds: DateBounds) -
         .list.join(", ")
         .alias("column_name"),
         pl.col(REASONS).list.join("; ").alias("reason"),
-        pl.struct(names).struct.json_encode().alias("raw_values"),
+        "raw_values",
     )
     return Conformed(rows=rows, quarantine=quarantine, ignored_columns=ignored)
