@@ -45,4 +45,7 @@ class Settings:
             key_file=_path(
                 "AIROI_PSEUDONYMISATION_KEY_FILE", PROJECT_ROOT / ".pseudonymisation.key"
             ),
+            history_start=dt.date.fromisoformat(
+                os.environ.get("AIROI_HISTORY_START") or DEFAULT_HISTORY_START.isoformat()
+            ),
         )
