@@ -6,6 +6,7 @@ Importing this package does not import Great Expectations (about three seconds).
 """
 
 from expectations.audit import record_outcome
+from expectations.checkpoint import build_docs
 from expectations.outcome import ExpectationOutcome, SuiteOutcome
 from expectations.runner import validate_relation
 from expectations.suites import relations, suite_for, suite_names
@@ -13,6 +14,7 @@ from expectations.suites import relations, suite_for, suite_names
 __all__ = [
     "ExpectationOutcome",
     "SuiteOutcome",
+    "build_docs",
     "record_outcome",
     "relations",
     "suite_for",

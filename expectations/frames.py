@@ -14,6 +14,8 @@ from collections.abc import Iterator
 import duckdb
 import pandas as pd
 
+from ingestion.read_ahead import read_ahead
+
 VECTOR_ROWS = 2048  # DuckDB hands results over in vectors of this many rows
 INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"}
 CANONICAL = {
@@ -39,6 +41,36 @@ def select_sql(relation: str, where: str | None, columns: list[str] | None = Non
     return f"{sql} where {where}" if where else sql
 
 
+def repeated_keys_sql(relation: str, where: str | None, key_sets: list[list[str]]) -> str:
+    """The rows (within `where`) whose key repeats, for any of `key_sets`, with the key
+    columns only: the only rows a uniqueness check can flag."""
+    columns = sorted({column for keys in key_sets for column in keys})
+    repeats = []
+    for keys in key_sets:
+        names = ", ".join(_quote(k) for k in keys)
+        same = " and ".join(f"repeated.{_quote(k)} = scoped.{_quote(k)}" for k in keys)
+        repeats.append(
+            f"exists (select 1 from (select {names} from scoped group by {names} "
+            f"having count(*) > 1) as repeated where {same})"
+        )
+    return (
+        f"with scoped as ({select_sql(relation, where, columns)}) "
+        f"select * from scoped where {' or '.join(repeats)}"
+    )
+
+
+def rows_with_keys(
+    con: duckdb.DuckDBPyConnection, relation: str, where: str | None, key_sets: list[list[str]]
+) -> list[int]:
+    """Per key set, the rows (within `where`) whose key is not entirely null: the rows GX
+    considers for uniqueness."""
+    counts = ", ".join(
+        "count(*) filter (where not (" + " and ".join(f"{_quote(k)} is null" for k in keys) + "))"
+        for keys in key_sets
+    )
+    return list(con.execute(f"select {counts} from ({select_sql(relation, where)})").fetchall()[0])
+
+
 def count_rows(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return con.execute(f"select count(*) from ({sql})").fetchall()[0][0]
 
@@ -61,14 +93,19 @@ def batches(con: duckdb.DuckDBPyConnection, sql: str, batch_rows: int) -> Iterat
     """Frames of `batch_rows` rounded up to whole DuckDB vectors, streamed from one query.
 
     One query rather than LIMIT/OFFSET pages: without an ORDER BY, DuckDB does not promise
-    the same row order twice, so pages could overlap or miss rows. The connection is busy
-    until the iteration ends.
+    the same row order twice, so pages could overlap or miss rows. The next frame is
+    converted while the caller validates the current one. The connection is busy until the
+    iteration ends.
     """
     dtypes = column_dtypes(con, sql)
     result = con.execute(sql)
     vectors = max(1, -(-batch_rows // VECTOR_ROWS))
-    while len(frame := result.fetch_df_chunk(vectors)):
-        yield normalise(frame, dtypes)
+
+    def fetched() -> Iterator[pd.DataFrame]:
+        while len(frame := result.fetch_df_chunk(vectors)):
+            yield normalise(frame, dtypes)
+
+    return read_ahead(fetched(), name="gx-batches")
 
 
 def normalise(frame: pd.DataFrame, dtypes: dict[str, str | None]) -> pd.DataFrame:

@@ -40,6 +40,7 @@ class SuiteOutcome:
     expectations: list[ExpectationOutcome]
     validated_at: dt.datetime
     where: str | None = None
+    new_rows: int | None = None  # rows the row checks read, when only new rows were
     batches: int = 1
     notes: list[str] = field(default_factory=list)  # e.g. checks skipped, and why
     docs_index: Path | None = None

@@ -4,6 +4,11 @@ A relation of at most `batch_rows` rows is validated in one pass. A bigger one i
 batches for the row-wise checks (unexpected counts add up across batches); the checks
 that need every row at once (row counts, aggregates such as a mean, uniqueness) run once
 on the whole relation, reading only the columns they name.
+
+With `new_rows` (a filter such as "rows of the files loaded by this run") the checks on
+rows, one by one or against each other, read only the new rows, while the aggregate
+checks (row counts, means, maxima) still read the whole relation: a daily run validates
+its day, not the history.
 """
 
 from __future__ import annotations
@@ -16,17 +21,21 @@ from typing import Any
 import duckdb
 
 from expectations import frames
-from expectations.checkpoint import add_checkpoint, open_context, run_checkpoint
+from expectations.checkpoint import add_checkpoint, build_docs, open_context, run_checkpoint
 from expectations.outcome import SuiteOutcome, combine
 from expectations.parameters import resolve_parameters
 from expectations.suites import suite_for
 
 # Row-wise in GX's terms but comparing rows with each other: need all rows in one frame.
 CROSS_ROW_TYPES = {
-    "expect_column_values_to_be_unique",
-    "expect_compound_columns_to_be_unique",
     "expect_column_values_to_be_increasing",
     "expect_column_values_to_be_decreasing",
+}
+# Cross-row too, but only rows whose key repeats can be flagged: DuckDB finds those, GX
+# checks them (10M keys would take gigabytes as a pandas frame; the repeats take bytes).
+UNIQUENESS_TYPES = {
+    "expect_column_values_to_be_unique",
+    "expect_compound_columns_to_be_unique",
 }
 # Table-level in GX's terms but about the schema, which every batch shows whole.
 SCHEMA_TYPES = {
@@ -47,11 +56,15 @@ def validate_relation(
     docs_dir: Path | None = None,
     batch_rows: int = 1_000_000,
     where: str | None = None,
+    new_rows: str | None = None,
 ) -> SuiteOutcome:
-    """Validate `relation` (e.g. `raw.operations_tasks`), or its rows matching `where`.
+    """Validate `relation` (e.g. `raw.operations_tasks`), or its rows matching `where`;
+    with `new_rows`, the row checks only on the rows matching it (see the module doc).
 
     Nothing is written to the database: pass the outcome to `record_outcome`. With
-    `docs_dir`, GX Data Docs are updated there (`index.html`).
+    `docs_dir`, the result is kept there for GX Data Docs, and the site (`index.html`)
+    rebuilt at once if an expectation failed; otherwise call `build_docs` once all
+    validations of a run are done.
     """
     suite = suite_for(relation)
     validated_at = dt.datetime.now()
@@ -62,15 +75,20 @@ def validate_relation(
     rows = frames.count_rows(con, sql)
     context = open_context(docs_dir)
     run = _Run(context, con, suite, parameters.values, run_id)
-    if rows <= batch_rows:
+    row_scope = _and(where, new_rows)
+    new_count = (
+        None if new_rows is None else frames.count_rows(con, frames.select_sql(relation, row_scope))
+    )
+    if rows <= batch_rows and new_rows is None:
         results, batch_count = run.single(runnable, sql), 1
     else:
-        results, batch_count = run.batched(runnable, relation, where, batch_rows)
-    return SuiteOutcome(
+        results, batch_count = run.batched(runnable, relation, where, row_scope, batch_rows)
+    outcome = SuiteOutcome(
         relation=relation,
         suite=suite["name"],
         run_id=run_id,
         rows_validated=rows,
+        new_rows=new_count,
         expectations=[combine(e, r) for e, r in zip(runnable, results, strict=True)],
         validated_at=validated_at,
         where=where,
@@ -78,6 +96,9 @@ def validate_relation(
         notes=notes,
         docs_index=docs_dir / "index.html" if docs_dir is not None else None,
     )
+    if docs_dir is not None and outcome.failures:
+        build_docs(docs_dir)
+    return outcome
 
 
 class _Run:
@@ -100,29 +121,109 @@ class _Run:
         return [[result] for result in self._run(checkpoint, frame)]
 
     def batched(
-        self, expectations: list[dict], relation: str, where: str | None, batch_rows: int
+        self,
+        expectations: list[dict],
+        relation: str,
+        where: str | None,
+        row_scope: str | None,
+        batch_rows: int,
     ) -> tuple[list[list[dict]], int]:
+        """Row-wise checks batch by batch over `row_scope`; cross-row checks at once over
+        `row_scope`; aggregates at once over `where`. The scopes are equal unless new rows
+        are singled out."""
         results: list[list[dict]] = [[] for _ in expectations]
-        row_wise = [i for i, e in enumerate(expectations) if _row_wise(e["type"])]
-        whole = [i for i in range(len(expectations)) if i not in row_wise]
+        kinds = [_kind(e["type"]) for e in expectations]
         name, batch_count = self.suite["name"], 0
-        if row_wise:
-            checkpoint = self._checkpoint(f"{name}.rows", _pick(expectations, row_wise))
-            for frame in frames.batches(self.con, frames.select_sql(relation, where), batch_rows):
+        if schema := [i for i, kind in enumerate(kinds) if kind == "schema"]:
+            # Every batch has the same columns and dtypes: one empty frame shows them.
+            checkpoint = self._checkpoint(f"{name}.schema", _pick(expectations, schema))
+            frame = frames.whole_frame(
+                self.con, f"{frames.select_sql(relation, row_scope)} limit 0"
+            )
+            _scatter(results, schema, self._run(checkpoint, frame))
+        if row_wise := [i for i, kind in enumerate(kinds) if kind == "row"]:
+            picked = _pick(expectations, row_wise)
+            checkpoint = self._checkpoint(f"{name}.rows", picked)
+            sql = frames.select_sql(relation, row_scope, _columns_needed(picked) or None)
+            for frame in frames.batches(self.con, sql, batch_rows):
                 _scatter(results, row_wise, self._run(checkpoint, frame))
                 batch_count += 1
-        if whole:
-            picked = _pick(expectations, whole)
-            checkpoint = self._checkpoint(f"{name}.whole", picked)
-            sql = frames.select_sql(relation, where, _columns_needed(picked))
-            _scatter(results, whole, self._run(checkpoint, frames.whole_frame(self.con, sql)))
+            if batch_count == 0:  # no new rows: the checks still run, on an empty frame
+                frame = frames.whole_frame(self.con, f"{sql} limit 0")
+                _scatter(results, row_wise, self._run(checkpoint, frame))
+        if unique := [i for i, kind in enumerate(kinds) if kind == "unique"]:
+            _scatter(results, unique, self._uniqueness(expectations, unique, relation, row_scope))
+        cross = [i for i, kind in enumerate(kinds) if kind == "cross"]
+        aggregate = [i for i, kind in enumerate(kinds) if kind == "aggregate"]
+        groups = [("whole", cross + aggregate, where)]
+        if row_scope != where:
+            groups = [("cross", cross, row_scope), ("aggregate", aggregate, where)]
+        for label, positions, scope in groups:
+            if not positions:
+                continue
+            picked = _pick(expectations, positions)
+            checkpoint = self._checkpoint(f"{name}.{label}", picked)
+            sql = frames.select_sql(relation, scope, _columns_needed(picked))
+            _scatter(results, positions, self._run(checkpoint, frames.whole_frame(self.con, sql)))
         return results, max(batch_count, 1)
+
+    def _uniqueness(
+        self, expectations: list[dict], positions: list[int], relation: str, scope: str | None
+    ) -> list[dict]:
+        """Uniqueness checks on the rows whose key repeats, with GX's denominators (rows
+        considered) restored from DuckDB's counts over the whole scope."""
+        picked = _pick(expectations, positions)
+        key_sets = [_key_columns(e) for e in picked]
+        checkpoint = self._checkpoint(f"{self.suite['name']}.unique", picked)
+        frame = frames.whole_frame(self.con, frames.repeated_keys_sql(relation, scope, key_sets))
+        considered = frames.rows_with_keys(self.con, relation, scope, key_sets)
+        return [
+            _rescaled(result, rows, float(e["kwargs"].get("mostly", 1.0)))
+            for result, rows, e in zip(
+                self._run(checkpoint, frame), considered, picked, strict=True
+            )
+        ]
 
     def _checkpoint(self, name: str, expectations: list[dict]) -> Any:
         return add_checkpoint(self.context, name, expectations, self.suite.get("meta", {}))
 
     def _run(self, checkpoint: Any, frame: Any) -> list[dict]:
         return run_checkpoint(checkpoint, frame, self.parameters, self.run_id)
+
+
+def _kind(expectation_type: str) -> str:
+    """ "row": the verdict on a relation is the sum of the verdicts on its batches;
+    "cross": compares rows with each other; "aggregate": about the relation as a whole."""
+    if expectation_type in SCHEMA_TYPES:
+        return "schema"
+    if _row_wise(expectation_type):
+        return "row"
+    if expectation_type in UNIQUENESS_TYPES:
+        return "unique"
+    return "cross" if expectation_type in CROSS_ROW_TYPES else "aggregate"
+
+
+def _key_columns(expectation: dict) -> list[str]:
+    kwargs = expectation["kwargs"]
+    return [kwargs["column"]] if "column" in kwargs else list(kwargs["column_list"])
+
+
+def _rescaled(result: dict, considered: int, mostly: float) -> dict:
+    """A uniqueness result on the repeated keys only, as if run on every row considered."""
+    details = dict(result["result"])
+    unexpected = details.get("unexpected_count") or 0
+    details.update(
+        element_count=considered,
+        missing_count=0,
+        unexpected_percent=100 * unexpected / considered if considered else 0.0,
+    )
+    success = considered == 0 or (considered - unexpected) / considered >= mostly
+    return {**result, "result": details, "success": success and not result["exception"]}
+
+
+def _and(*conditions: str | None) -> str | None:
+    present = [f"({c})" for c in conditions if c]
+    return " and ".join(present) or None
 
 
 def _row_wise(expectation_type: str) -> bool:
@@ -136,7 +237,7 @@ def _row_wise(expectation_type: str) -> bool:
 
     if expectation_type in SCHEMA_TYPES:
         return True
-    if expectation_type in CROSS_ROW_TYPES:
+    if expectation_type in CROSS_ROW_TYPES | UNIQUENESS_TYPES:
         return False
     map_kinds = (ColumnMapExpectation, ColumnPairMapExpectation, MulticolumnMapExpectation)
     return issubclass(get_expectation_impl(expectation_type), map_kinds)

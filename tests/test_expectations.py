@@ -12,7 +12,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from expectations import record_outcome, relations, suite_for, suite_names, validate_relation
+from expectations import (
+    build_docs,
+    record_outcome,
+    relations,
+    suite_for,
+    suite_names,
+    validate_relation,
+)
 from expectations.outcome import ExpectationOutcome, SuiteOutcome
 from expectations.suites import SUITES_DIR
 from ingestion import registry
@@ -239,7 +246,7 @@ def test_data_docs_collect_every_validation(con: duckdb.DuckDBPyConnection, tmp_
     docs = tmp_path / "docs"
     first = validate_relation(con, FEEDBACK, run_id="docs-run", docs_dir=docs)
     second = validate_relation(con, "raw.sales_customers", run_id="docs-run", docs_dir=docs)
-    assert first.docs_index == second.docs_index == docs / "index.html"
+    assert first.docs_index == second.docs_index == build_docs(docs) == docs / "index.html"
     index = (docs / "index.html").read_text(encoding="utf-8")
     # Each validation opens its own GX context: the index still lists both.
     assert "raw__feedback_responses" in index and "raw__sales_customers" in index
