@@ -8,8 +8,7 @@ exactly the files that are missing or changed.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from ingestion import ledger
 from ingestion.contracts import SourceContract
 from ingestion.errors import IngestionError, SourceLoadError
 from ingestion.pseudonymise import pseudonymise_column
+from ingestion.read_ahead import read_ahead
 from ingestion.readers import ROW_NUMBER, read_as_text
 from ingestion.restatements import find_restatements
 from ingestion.settings import DEFAULT_HISTORY_START
@@ -89,35 +89,20 @@ def load_source(
     report = SourceLoadReport(contract.table)
     errors: list[IngestionError] = []
 
-    def examine(path: Path) -> _Examined:
-        return _examine(contract, landing_dir, path, key, previous, bounds)
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"read-{contract.table}") as pool:
-        for examined in _one_ahead(pool, examine, landing_files(contract, landing_dir)):
-            outcome, error = _settle(con, contract, examined, run_id)
-            report.files.append(outcome)
-            if error is not None:
-                errors.append(error)
-            if on_file is not None:
-                on_file(outcome)
+    examined_files = (
+        _examine(contract, landing_dir, path, key, previous, bounds)
+        for path in landing_files(contract, landing_dir)
+    )
+    for examined in read_ahead(examined_files, name=f"read-{contract.table}"):
+        outcome, error = _settle(con, contract, examined, run_id)
+        report.files.append(outcome)
+        if error is not None:
+            errors.append(error)
+        if on_file is not None:
+            on_file(outcome)
     if errors:
         raise SourceLoadError(contract.table, errors)
     return report
-
-
-def _one_ahead(
-    pool: ThreadPoolExecutor, function: Callable[[Path], _Examined], paths: list[Path]
-) -> Iterator[_Examined]:
-    """function(path) for each path in order, the next one computed in `pool` meanwhile:
-    at most two files are in memory at once."""
-    pending: Future[_Examined] | None = None
-    for path in paths:
-        upcoming = pool.submit(function, path)
-        if pending is not None:
-            yield pending.result()
-        pending = upcoming
-    if pending is not None:
-        yield pending.result()
 
 
 @dataclass(frozen=True)
