@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 
 from ingestion.pseudonymise import load_key
-from ingestion.settings import DEFAULT_HISTORY_START, Settings
+from ingestion.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, DEFAULT_HISTORY_START, Settings
 from ingestion.validation import DateBounds
 
 
@@ -24,6 +24,7 @@ class WarehouseResource(dg.ConfigurableResource):
     quality_docs_dir: str
     key_file: str
     history_start: str = DEFAULT_HISTORY_START.isoformat()
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
@@ -34,12 +35,13 @@ class WarehouseResource(dg.ConfigurableResource):
             quality_docs_dir=str(settings.quality_docs_dir),
             key_file=str(settings.key_file),
             history_start=settings.history_start.isoformat(),
+            duckdb_memory_limit=settings.duckdb_memory_limit,
         )
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         Path(self.warehouse_path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.warehouse_path)
+        con = duckdb.connect(self.warehouse_path, config={"memory_limit": self.duckdb_memory_limit})
         try:
             yield con
         finally:

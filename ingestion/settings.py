@@ -10,6 +10,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # Event dates before this are taken for typos and quarantined.
 DEFAULT_HISTORY_START = dt.date(2015, 1, 1)
+# DuckDB's own default is 80% of RAM, mostly cache: capping it keeps the pipeline's peak
+# memory predictable (big sorts and joins spill to disk beyond it).
+DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
 
 
 def _path(variable: str, default: Path) -> Path:
@@ -32,6 +35,7 @@ class Settings:
     quality_docs_dir: Path
     key_file: Path
     history_start: dt.date = DEFAULT_HISTORY_START
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -48,4 +52,6 @@ class Settings:
             history_start=dt.date.fromisoformat(
                 os.environ.get("AIROI_HISTORY_START") or DEFAULT_HISTORY_START.isoformat()
             ),
+            duckdb_memory_limit=os.environ.get("AIROI_DUCKDB_MEMORY_LIMIT")
+            or DEFAULT_DUCKDB_MEMORY_LIMIT,
         )
