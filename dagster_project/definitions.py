@@ -4,9 +4,10 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from dagster_project.assets.dashboard import roi_dashboard
-from dagster_project.assets.dbt import dbt_models
+from dagster_project.assets.dbt import dbt_daily_models, dbt_models
 from dagster_project.assets.ingestion import initiative_registry, source_assets
 from dagster_project.assets.publish import serving_file
+from dagster_project.assets.quality_docs import quality_docs
 from dagster_project.checks import suite_checks
 from dagster_project.dbt_project import DBT_EXECUTABLE, dbt_project
 from dagster_project.jobs import daily_schedule, full_pipeline, new_landing_files
@@ -18,7 +19,15 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     """Definitions over the given paths. dbt reads the warehouse path from
     AIROI_WAREHOUSE_PATH, so the environment must agree with `settings`."""
     return dg.Definitions(
-        assets=[*source_assets, initiative_registry, dbt_models, serving_file, roi_dashboard],
+        assets=[
+            *source_assets,
+            initiative_registry,
+            dbt_daily_models,
+            dbt_models,
+            serving_file,
+            roi_dashboard,
+            quality_docs,
+        ],
         asset_checks=suite_checks,
         jobs=[full_pipeline],
         schedules=[daily_schedule],

@@ -1,4 +1,9 @@
-"""The whole pipeline as one job, run daily and whenever new files land."""
+"""The whole pipeline as one job: daily for yesterday's partition, and whenever files land.
+
+Run with a day's partition, the incremental models restate that day; run without one
+(the sensor, `python -m dagster_project run`), they take every row loaded since their last
+build. Either way, everything downstream is rebuilt from them.
+"""
 
 import hashlib
 from pathlib import Path
@@ -13,11 +18,11 @@ full_pipeline = dg.define_asset_job(
     description="Landing files → raw → dbt (staging, intermediate, marts) → serving file.",
 )
 
-daily_schedule = dg.ScheduleDefinition(
-    name="daily_full_pipeline",
-    job=full_pipeline,
-    cron_schedule="0 6 * * *",
-    execution_timezone="UTC",
+daily_schedule = dg.build_schedule_from_partitioned_job(
+    full_pipeline,
+    name="daily_pipeline",
+    description="At 06:00 UTC, yesterday's partition: the day's files and everything after.",
+    hour_of_day=6,
     default_status=dg.DefaultScheduleStatus.STOPPED,
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ import dagster as dg
 import pytest
 
 from ingestion.settings import Settings
+from tests.helpers import DbtCopy
 
 # Small enough for a quick suite, large enough for every effect to be estimable.
 DEMO_SCALE = 0.3
@@ -58,3 +60,19 @@ def pipeline(tmp_path_factory, dbt_manifest) -> Iterator[PipelineRun]:
             job = defs.resolve_job_def("full_pipeline")
             result = job.execute_in_process(instance=instance, raise_on_error=False)
             yield PipelineRun(settings, defs, result, truth, instance)
+
+
+@pytest.fixture
+def dbt_copy(pipeline, tmp_path) -> DbtCopy:
+    """The dbt project and the pipeline's warehouse, copied: edit and rebuild freely."""
+    from dagster_project.dbt_project import DBT_PROJECT_DIR
+
+    project = tmp_path / "dbt"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    warehouse = tmp_path / "warehouse.duckdb"
+    source = pipeline.settings.warehouse_path
+    shutil.copy(source, warehouse)
+    wal = source.with_name(source.name + ".wal")
+    if wal.exists():
+        shutil.copy(wal, warehouse.with_name(warehouse.name + ".wal"))
+    return DbtCopy(project, warehouse)

@@ -1,11 +1,16 @@
-"""Small builders shared by tests: landing files written by hand."""
+"""Small builders shared by tests: landing files written by hand, a dbt project copy."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from dagster_project.dbt_project import DBT_EXECUTABLE
 
 TEST_KEY = b"test-pseudonymisation-key"
 
@@ -28,3 +33,24 @@ def feedback_csv(rows: list[tuple], separator: str = ",") -> str:
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
     return con.execute(sql, params or []).fetchall()[0][0]
+
+
+@dataclass(frozen=True)
+class DbtCopy:
+    project: Path
+    warehouse: Path
+
+    def run(self, *args: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "AIROI_WAREHOUSE_PATH": str(self.warehouse)}
+        result = subprocess.run(
+            [DBT_EXECUTABLE, *args, "--profiles-dir", str(self.project)],
+            cwd=self.project,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+        return result
+
+    def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(self.warehouse), read_only=read_only)

@@ -1,5 +1,7 @@
 """Definitions load; the schedule and sensor fire; a malformed file stops its asset clearly."""
 
+import datetime as dt
+
 import dagster as dg
 import duckdb
 
@@ -24,14 +26,15 @@ def test_dbt_sources_are_the_ingestion_assets(dbt_manifest):
     assert parents == {dg.AssetKey(["raw", "operations_tasks"])}
 
 
-def test_daily_schedule_requests_the_full_pipeline(dbt_manifest):
+def test_daily_schedule_requests_yesterdays_partition(dbt_manifest):
     from dagster_project.definitions import defs
 
-    schedule = defs.resolve_schedule_def("daily_full_pipeline")
-    with dg.build_schedule_context(scheduled_execution_time=None) as context:
+    schedule = defs.resolve_schedule_def("daily_pipeline")
+    tick = dt.datetime(2026, 11, 3, 6, 0, tzinfo=dt.UTC)
+    with dg.build_schedule_context(scheduled_execution_time=tick) as context:
         data = schedule.evaluate_tick(context)
     assert schedule.cron_schedule == "0 6 * * *"
-    assert [request.job_name for request in data.run_requests] == [None]  # the schedule's own job
+    assert [request.partition_key for request in data.run_requests] == ["2026-11-02"]
     assert schedule.job_name == "full_pipeline"
 
 

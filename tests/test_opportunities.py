@@ -9,17 +9,11 @@ of the warehouse, so nothing tracked is edited."""
 from __future__ import annotations
 
 import csv
-import json
-import os
-import shutil
-import subprocess
-from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pytest
 
-from dagster_project.dbt_project import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from dagster_project.dbt_project import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.e2e
 
@@ -241,41 +235,6 @@ def test_the_ranking_is_served_for_bi_without_comment_text(pipeline):
 # --- configuration and privacy, rebuilt in a copy -------------------------------------
 
 
-@dataclass(frozen=True)
-class DbtCopy:
-    project: Path
-    warehouse: Path
-
-    def run(self, *args: str) -> subprocess.CompletedProcess:
-        env = {**os.environ, "AIROI_WAREHOUSE_PATH": str(self.warehouse)}
-        result = subprocess.run(
-            [DBT_EXECUTABLE, *args, "--profiles-dir", str(self.project)],
-            cwd=self.project,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-        return result
-
-    def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-        return duckdb.connect(str(self.warehouse), read_only=read_only)
-
-
-@pytest.fixture
-def dbt_copy(pipeline, tmp_path) -> DbtCopy:
-    """The dbt project and the pipeline's warehouse, copied: edit and rebuild freely."""
-    project = tmp_path / "dbt"
-    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
-    warehouse = tmp_path / "warehouse.duckdb"
-    source = pipeline.settings.warehouse_path
-    shutil.copy(source, warehouse)
-    wal = source.with_name(source.name + ".wal")
-    if wal.exists():
-        shutil.copy(wal, warehouse.with_name(warehouse.name + ".wal"))
-    return DbtCopy(project, warehouse)
-
-
 def test_changing_a_strategic_alignment_changes_the_ranking_as_documented(con, dbt_copy):
     """docs/opportunities.md: Manufacturing to 1.0 and Finance to 0.0 moves every score by
     0.10 x the change x data availability; quality report writing overtakes expense audit."""
@@ -377,22 +336,3 @@ def test_fewer_than_ten_commenters_yield_no_theme(con, dbt_copy):
         after["invoice_processing"]["comment_themes"]
         == before["invoice_processing"]["comment_themes"]
     )
-
-
-def test_the_finders_dbt_unit_tests_pass(dbt_copy):
-    """Hand-computed fixtures: 9 commenters give no theme and 10 do; keywords match word
-    starts in both languages; the score formula, coverage and value at stake."""
-    dbt_copy.run(
-        "test",
-        "--select",
-        "test_type:unit,int_opportunity_process_pain",
-        "test_type:unit,int_opportunity_comment_themes",
-        "test_type:unit,opportunities",
-    )
-    results = json.loads((dbt_copy.project / "target" / "run_results.json").read_text())
-    outcome = {r["unique_id"].rsplit(".", 1)[-1]: r["status"] for r in results["results"]}
-    assert outcome == {
-        "comment_themes_need_ten_commenters": "pass",
-        "comment_keywords_match_word_starts_in_english_and_french": "pass",
-        "opportunity_score_components_weights_and_coverage": "pass",
-    }

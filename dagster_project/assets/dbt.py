@@ -1,6 +1,11 @@
-"""The dbt project as assets: staging → intermediate → marts, with dbt tests as checks."""
+"""The dbt project as assets: staging → intermediate → marts, with dbt tests as checks.
 
-from collections.abc import Mapping
+Two invocations: the incremental models of the large facts (dbt tag `daily`), partitioned
+by day, then everything else, which reads them whole.
+"""
+
+import json
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
@@ -12,6 +17,7 @@ from dagster_dbt import (
 )
 
 from dagster_project.dbt_project import dbt_project
+from dagster_project.partitions import daily_partitions, window_vars
 from dagster_project.previews import mart_metadata
 from dagster_project.resources import WarehouseResource
 
@@ -24,13 +30,41 @@ class LayeredTranslator(DagsterDbtTranslator):
         return fqn[1] if dbt_resource_props["resource_type"] == "model" and len(fqn) > 2 else None
 
 
+DAILY_MODELS = "tag:daily"
+# Unit tests check the SQL, not the data: the test suite runs them (test_dbt_unit_tests.py).
+BUILD = ["build", "--exclude-resource-type", "unit_test"]
+# dbt's tests on the raw sources become checks on the ingestion assets they test.
+TRANSLATOR = LayeredTranslator(
+    settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)
+)
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    # dbt's tests on the raw sources become checks on the ingestion assets they test.
-    dagster_dbt_translator=LayeredTranslator(
-        settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)
-    ),
+    select=DAILY_MODELS,
+    name="dbt_daily_models",
+    partitions_def=daily_partitions,
+    # A range of days (a backfill) is one dbt invocation over the whole window.
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    dagster_dbt_translator=TRANSLATOR,
+    pool="duckdb",
+)
+def dbt_daily_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    window = window_vars(context)
+    if window:
+        context.log.info(f"incremental models: restating {window}")
+    else:
+        context.log.info("incremental models: rows loaded since their last build")
+    command = [*BUILD, "--vars", json.dumps(window)] if window else BUILD
+    yield from _logged(context, dbt.cli(command, context=context).stream())
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    exclude=DAILY_MODELS,
+    dagster_dbt_translator=TRANSLATOR,
     pool="duckdb",
 )
 def dbt_models(
@@ -38,8 +72,8 @@ def dbt_models(
 ):
     # Events are held until dbt exits: the previews read the warehouse, which DuckDB lets
     # only one process open while dbt writes it.
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-    events = list(invocation.stream())
+    invocation = dbt.cli(BUILD, context=context, raise_on_error=False)
+    events = list(_logged(context, invocation.stream()))
     outputs = {
         e.output_name: context.asset_key_for_output(e.output_name)
         for e in events
@@ -58,3 +92,18 @@ def dbt_models(
 
 def mart_keys() -> list[dg.AssetKey]:
     return [spec.key for spec in dbt_models.specs if spec.group_name == "marts"]
+
+
+def _logged(context: dg.AssetExecutionContext, events: Iterator[Any]) -> Iterator[Any]:
+    """Log each model built and test run as dbt reports it: progress on long builds."""
+    for event in events:
+        if isinstance(event, dg.Output):
+            context.log.info(
+                f"dbt built {context.asset_key_for_output(event.output_name).to_user_string()}"
+            )
+        elif isinstance(event, dg.AssetCheckResult):
+            verdict = "passed" if event.passed else "FAILED"
+            context.log.info(
+                f"dbt test {event.check_name} on {event.asset_key.to_user_string()}: {verdict}"
+            )
+        yield event

@@ -16,18 +16,23 @@ from ingestion.contracts import CONTRACTS, SourceContract
 from ingestion.duckdb_helpers import scalar
 from ingestion.errors import SourceLoadError
 from ingestion.ledger import FileOutcome
-from ingestion.loader import SourceLoadReport, load_source
+from ingestion.loader import SourceLoadReport, landing_files, load_source
 
 GROUP = "ingestion"
 
 
-def _log_file(context: dg.AssetExecutionContext):
+def _log_file(context: dg.AssetExecutionContext, files: int):
+    """Progress per file: `[3/30] operations/tasks_2024-07.jsonl: loaded, ...`."""
+    seen = 0
+
     def log(outcome: FileOutcome) -> None:
+        nonlocal seen
+        seen += 1
         if outcome.status == "unchanged":
             return
         context.log.info(
-            f"{outcome.file_path}: {outcome.status}, read {outcome.rows_read}, "
-            f"loaded {outcome.rows_loaded}, quarantined {outcome.rows_quarantined}"
+            f"[{seen}/{files}] {outcome.file_path}: {outcome.status}, read {outcome.rows_read:,}, "
+            f"loaded {outcome.rows_loaded:,}, quarantined {outcome.rows_quarantined:,}"
         )
 
     return log
@@ -74,14 +79,17 @@ def build_source_asset(contract: SourceContract) -> dg.AssetsDefinition:
     def _load(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
+        landing = Path(warehouse.landing_dir)
+        files = len(landing_files(contract, landing))
+        context.log.info(f"{files} files in {landing / contract.folder}; loading new and changed")
         with warehouse.connect() as con, _failing_clearly():
             report = load_source(
                 con,
                 contract,
-                Path(warehouse.landing_dir),
+                landing,
                 warehouse.pseudonymisation_key(),
                 run_id=context.run_id,
-                on_file=_log_file(context),
+                on_file=_log_file(context, files),
                 bounds=warehouse.date_bounds(),
             )
             rows = _row_count(con, contract.table)

@@ -1,7 +1,20 @@
+{#- Incremental: a daily run merges the rows loaded since the last build (and the
+    day Dagster passes as a window) on the key; see incremental_source_filter. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key='task_id',
+        on_schema_change='append_new_columns',
+        tags=['daily'],
+    )
+}}
+
 with
 
 source as (
     select * from {{ source('raw', 'operations_tasks') }}
+    {{ incremental_source_filter('started_at') }}
 ),
 
 latest as (
@@ -29,7 +42,8 @@ renamed as (
         rework_flag as is_reworked,
         ai_assisted as is_ai_assisted,
         {{ dbt.datediff('started_at', 'ended_at', 'second') }} / 60.0 as duration_minutes,
-        _source_file as source_file
+        _source_file as source_file,
+        _loaded_at as loaded_at
     from latest
 )
 

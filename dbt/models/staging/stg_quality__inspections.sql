@@ -1,7 +1,20 @@
+{#- Incremental: a daily run merges the rows loaded since the last build (and the
+    day Dagster passes as a window) on the key; see incremental_source_filter. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key='unit_serial',
+        on_schema_change='append_new_columns',
+        tags=['daily'],
+    )
+}}
+
 with
 
 source as (
     select * from {{ source('raw', 'qc_inspections') }}
+    {{ incremental_source_filter('inspected_at') }}
 ),
 
 latest as (
@@ -23,7 +36,8 @@ renamed as (
         reworked as is_reworked,
         passed_first_time,
         opportunities_per_unit,
-        _source_file as source_file
+        _source_file as source_file,
+        _loaded_at as loaded_at
     from latest
 )
 

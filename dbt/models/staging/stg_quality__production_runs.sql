@@ -1,7 +1,20 @@
+{#- Incremental: a daily run merges the rows loaded since the last build (and the
+    day Dagster passes as a window) on the key; see incremental_source_filter. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key='production_run_id',
+        on_schema_change='append_new_columns',
+        tags=['daily'],
+    )
+}}
+
 with
 
 source as (
     select * from {{ source('raw', 'qc_production_runs') }}
+    {{ incremental_source_filter('run_date') }}
 ),
 
 latest as (
@@ -23,7 +36,8 @@ renamed as (
         shift as shift_code,
         units_produced,
         production_hours,
-        _source_file as source_file
+        _source_file as source_file,
+        _loaded_at as loaded_at
     from latest
 )
 

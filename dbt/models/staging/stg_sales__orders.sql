@@ -1,7 +1,20 @@
+{#- Incremental: a daily run merges the rows loaded since the last build (and the
+    day Dagster passes as a window) on the key; see incremental_source_filter. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key='order_id',
+        on_schema_change='append_new_columns',
+        tags=['daily'],
+    )
+}}
+
 with
 
 source as (
     select * from {{ source('raw', 'sales_orders') }}
+    {{ incremental_source_filter('order_date') }}
 ),
 
 latest as (
@@ -23,7 +36,8 @@ renamed as (
         cast({{ dbt.date_trunc('month', 'order_date') }} as date) as order_month,
         amount as order_amount,
         margin as order_margin,
-        _source_file as source_file
+        _source_file as source_file,
+        _loaded_at as loaded_at
     from latest
 )
 
