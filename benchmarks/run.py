@@ -1,9 +1,10 @@
 """Benchmark the warehouse by scale: `python -m benchmarks.run --scales 1 10 100`.
 
-For each scale: (a) the full pipeline, (c) the quality gate alone, (d) the hand-written
-DuckDB SQL reference (benchmarks/reference.sql) — wall time and peak RSS of each, the ratio
-(a)/(d), and whether (a) and (d) give the same metric numbers. (b), a daily incremental
-run, is reported once incremental runs exist. Results go to docs/benchmarks.md.
+For each scale: (a) the full pipeline, (b) a daily incremental run adding one day of
+deliveries (the `--day` partition), (c) the quality gate alone, (d) the hand-written DuckDB
+SQL reference (benchmarks/reference.sql) — wall time and peak RSS of each, the ratios
+(a)/(d) and (b)/(a), and whether (a) and (d) give the same metric numbers. Results go to
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -28,6 +30,7 @@ GATE = (
     "for relation in relations():\n"
     "    validate_relation(con, relation, run_id='benchmark')\n"
 )
+NEW_DAY = "2026-11-02"  # the Monday after the demo history ends
 REFERENCE = (
     "import sys\nfrom pathlib import Path\nfrom benchmarks.compare import build_reference\n"
     "build_reference(Path(sys.argv[1]), Path(sys.argv[2]))\n"
@@ -38,6 +41,18 @@ REFERENCE = (
 class Measure:
     seconds: float
     peak_rss_mb: float
+    steps: tuple[tuple[str, float], ...] = ()  # Dagster steps, slowest first
+
+
+def step_profile(dagster_home: Path) -> tuple[tuple[str, float], ...]:
+    """Seconds per step of the latest run recorded in `dagster_home`, slowest first."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        (run,) = instance.get_runs(limit=1)
+        stats = instance.get_run_step_stats(run.run_id)
+    timed = [(s.step_key, s.end_time - s.start_time) for s in stats if s.end_time and s.start_time]
+    return tuple(sorted(timed, key=lambda step: -step[1]))
 
 
 def measured(command: list[str], env: dict[str, str]) -> Measure:
@@ -59,6 +74,7 @@ def bench_scale(scale: float, work: Path) -> dict[str, object]:
         "DAGSTER_HOME": str(data / "dagster_home"),
     }
     (data / "dagster_home").mkdir(parents=True, exist_ok=True)
+    shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", data / "dagster_home")
     warehouse = data / "warehouse.duckdb"
     print(f"scale {scale:g}: generating demo data", flush=True)
     python = sys.executable
@@ -69,6 +85,7 @@ def bench_scale(scale: float, work: Path) -> dict[str, object]:
     )  # fmt: skip
     print(f"scale {scale:g}: (a) full pipeline", flush=True)
     pipeline = measured([python, "-m", "dagster_project", "run"], env)
+    pipeline = Measure(pipeline.seconds, pipeline.peak_rss_mb, step_profile(data / "dagster_home"))
     print(f"scale {scale:g}: (c) quality gate alone", flush=True)
     gate = measured([python, "-c", GATE, str(warehouse)], env)
     print(f"scale {scale:g}: (d) hand-written DuckDB SQL", flush=True)
@@ -76,9 +93,17 @@ def bench_scale(scale: float, work: Path) -> dict[str, object]:
     reference_db.unlink(missing_ok=True)
     reference = measured([python, "-c", REFERENCE, str(data / "landing"), str(reference_db)], env)
     compared, different, missing = differences(reference_db, warehouse)
+    print(f"scale {scale:g}: (b) daily incremental run, {NEW_DAY}", flush=True)
+    subprocess.run(
+        [python, *generate, "--add-day", NEW_DAY],
+        env=env, cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    daily = measured([python, "-m", "dagster_project", "run", "--day", NEW_DAY], env)
+    daily = Measure(daily.seconds, daily.peak_rss_mb, step_profile(data / "dagster_home"))
     return {
-        "scale": scale, "pipeline": pipeline, "gate": gate, "reference": reference,
-        "same_numbers": different == 0 and missing == 0, "compared": compared,
+        "scale": scale, "pipeline": pipeline, "daily": daily, "gate": gate,
+        "reference": reference, "same_numbers": different == 0 and missing == 0,
+        "compared": compared,
     }  # fmt: skip
 
 
@@ -102,17 +127,36 @@ def machine() -> str:
 def report(results: list[dict[str, object]]) -> str:
     columns = [
         "scale", "(a) pipeline", "peak RSS", "(c) gate", "gate / pipeline",
-        "(d) reference SQL", "peak RSS", "(a)/(d)", "(b) daily incremental", "same numbers",
+        "(d) reference SQL", "peak RSS", "(a)/(d)", "(b) daily run", "peak RSS", "(b)/(a)",
+        "same numbers",
     ]  # fmt: skip
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for r in results:
-        a, c, d = r["pipeline"], r["gate"], r["reference"]
+        a, b, c, d = r["pipeline"], r["daily"], r["gate"], r["reference"]
         lines.append(
             f"| {r['scale']:g}x | {a.seconds:.0f} s | {a.peak_rss_mb:.0f} MB | {c.seconds:.0f} s | "
             f"{c.seconds / a.seconds:.0%} | {d.seconds:.1f} s | {d.peak_rss_mb:.0f} MB | "
-            f"{a.seconds / d.seconds:.0f} | not built yet | "
+            f"{a.seconds / d.seconds:.1f} | {b.seconds:.0f} s | {b.peak_rss_mb:.0f} MB | "
+            f"{b.seconds / a.seconds:.0%} | "
             f"{'yes' if r['same_numbers'] else 'NO'} ({r['compared']:,} cells) |"
         )
+    return "\n".join(lines)
+
+
+def profile(results: list[dict[str, object]], top: int = 8) -> str:
+    """Where the time goes: the slowest Dagster steps of (a) and (b) at each scale; the
+    rest of the wall time is process start-up, definitions loading and step overhead."""
+    lines = []
+    for r in results:
+        for label, key in (("(a) full pipeline", "pipeline"), ("(b) daily run", "daily")):
+            measure = r[key]
+            in_steps = sum(seconds for _, seconds in measure.steps)
+            slowest = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in measure.steps[:top])
+            lines.append(
+                f"- {r['scale']:g}x {label}, {measure.seconds:.0f} s: {slowest}; "
+                f"all {len(measure.steps)} steps {in_steps:.0f} s, outside steps "
+                f"{measure.seconds - in_steps:.0f} s."
+            )
     return "\n".join(lines)
 
 
@@ -124,15 +168,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = [bench_scale(scale, args.work) for scale in args.scales]
     table = report(results)
-    print(table)
+    steps = profile(results)
+    print(table, steps, sep="\n\n")
     args.out.write_text(
         "# Benchmarks\n\n"
         "Written by `python -m benchmarks.run`; figures from one run on the machine below.\n"
         "(a) the whole Dagster job from landing files to the serving file and dashboard (GX\n"
-        "gate and Data Docs included); (c) every Great Expectations suite alone; (d)\n"
-        "`benchmarks/reference.sql`, hand-written DuckDB SQL from the same landing files to the\n"
-        'same unit-month metric panel; "same numbers" compares (a) and (d) cell by cell.\n\n'
-        f"Machine: {machine()}.\n\n{table}\n"
+        "gate and Data Docs included), a full build; (b) the same job for one new day's\n"
+        f"partition ({NEW_DAY}) after (a), with that day's four delivery files; (c) every\n"
+        "Great Expectations suite alone, over whole tables; (d) `benchmarks/reference.sql`,\n"
+        "hand-written DuckDB SQL from the same landing files to the same unit-month metric\n"
+        'panel; "same numbers" compares (a) and (d) cell by cell.\n\n'
+        f"Machine: {machine()}.\n\n{table}\n\n## Where the time goes\n\n{steps}\n"
     )
     return 0
 
