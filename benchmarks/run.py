@@ -93,6 +93,7 @@ def bench_scale(scale: float, work: Path) -> dict[str, object]:
     reference_db.unlink(missing_ok=True)
     reference = measured([python, "-c", REFERENCE, str(data / "landing"), str(reference_db)], env)
     compared, different, missing = differences(reference_db, warehouse)
+    volumes = raw_volumes(warehouse)
     print(f"scale {scale:g}: (b) daily incremental run, {NEW_DAY}", flush=True)
     subprocess.run(
         [python, *generate, "--add-day", NEW_DAY],
@@ -103,8 +104,16 @@ def bench_scale(scale: float, work: Path) -> dict[str, object]:
     return {
         "scale": scale, "pipeline": pipeline, "daily": daily, "gate": gate,
         "reference": reference, "same_numbers": different == 0 and missing == 0,
-        "compared": compared,
+        "compared": compared, "volumes": volumes,
     }  # fmt: skip
+
+
+def raw_volumes(warehouse: Path) -> dict[str, int]:
+    import duckdb
+
+    tables = ("operations_tasks", "qc_inspections", "sales_orders")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {t: con.execute(f"select count(*) from raw.{t}").fetchall()[0][0] for t in tables}
 
 
 def machine() -> str:
@@ -143,6 +152,38 @@ def report(results: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+def gate_seconds(measure: Measure) -> float:
+    """Time the Great Expectations checks and the Data Docs took inside a pipeline run."""
+    return sum(
+        seconds
+        for step, seconds in measure.steps
+        if step.endswith("_great_expectations") or step == "quality__data_docs"
+    )
+
+
+def targets(results: list[dict[str, object]]) -> str:
+    """The scale targets, judged at the largest scale measured."""
+    r = max(results, key=lambda result: result["scale"])
+    a, b, c, d = r["pipeline"], r["daily"], r["gate"], r["reference"]
+    peak = max(a.peak_rss_mb, b.peak_rss_mb)
+    in_pipeline = gate_seconds(a)
+    rows = [
+        ("full pipeline within 2x the reference", a.seconds / d.seconds <= 2,
+         f"{a.seconds:.0f} s vs {d.seconds:.1f} s: {a.seconds / d.seconds:.1f}x"),
+        ("daily run under 10% of the full build", b.seconds < 0.1 * a.seconds,
+         f"{b.seconds:.0f} s vs {a.seconds:.0f} s: {b.seconds / a.seconds:.0%}"),
+        ("peak memory under 4 GB", peak < 4096, f"{peak:,.0f} MB"),
+        ("quality gate under 25% of the full pipeline", c.seconds < 0.25 * a.seconds,
+         f"(c), every suite over whole tables: {c.seconds:.0f} s, {c.seconds / a.seconds:.0%}; "
+         f"the checks and Data Docs inside (a): {in_pipeline:.0f} s, "
+         f"{in_pipeline / a.seconds:.0%}"),
+    ]  # fmt: skip
+    volumes = ", ".join(f"{table} {rows:,}" for table, rows in r["volumes"].items())
+    lines = [f"At {r['scale']:g}x ({volumes} rows):", ""]
+    lines += [f"- {'holds' if ok else 'MISSED'}: {name} ({figure})" for name, ok, figure in rows]
+    return "\n".join(lines)
+
+
 def profile(results: list[dict[str, object]], top: int = 8) -> str:
     """Where the time goes: the slowest Dagster steps of (a) and (b) at each scale; the
     rest of the wall time is process start-up, definitions loading and step overhead."""
@@ -169,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     results = [bench_scale(scale, args.work) for scale in args.scales]
     table = report(results)
     steps = profile(results)
-    print(table, steps, sep="\n\n")
+    verdicts = targets(results)
+    print(table, verdicts, steps, sep="\n\n")
     args.out.write_text(
         "# Benchmarks\n\n"
         "Written by `python -m benchmarks.run`; figures from one run on the machine below.\n"
@@ -179,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         "Great Expectations suite alone, over whole tables; (d) `benchmarks/reference.sql`,\n"
         "hand-written DuckDB SQL from the same landing files to the same unit-month metric\n"
         'panel; "same numbers" compares (a) and (d) cell by cell.\n\n'
-        f"Machine: {machine()}.\n\n{table}\n\n## Where the time goes\n\n{steps}\n"
+        f"Machine: {machine()}.\n\n{table}\n\n## Targets\n\n{verdicts}\n\n"
+        f"## Where the time goes\n\n{steps}\n"
     )
     return 0
 
