@@ -27,7 +27,9 @@ DATASOURCE = "duckdb"
 DOCS_SITE = "quality_docs"
 STORES_FOLDER = ".gx_stores"
 DOCS_RESULTS_LIMIT = 100  # newest results listed on the index; each is re-read per rebuild
-RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
+# BASIC has every count and sample the outcome needs; SUMMARY's extra value counts and
+# row indexes cost a fifth more time on million-row batches.
+RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": SAMPLE_SIZE}
 
 
 def open_context(docs_dir: Path | None) -> AbstractDataContext:
