@@ -1,14 +1,4 @@
-{#- Incremental: a daily run merges the rows loaded since the last build (and the
-    day Dagster passes as a window) on the key; see incremental_source_filter. -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='merge',
-        unique_key='production_run_id',
-        on_schema_change='append_new_columns',
-        tags=['daily'],
-    )
-}}
+{{ config(unique_key='production_run_id') }}
 
 with
 
