@@ -2,18 +2,21 @@
 
 It makes reruns idempotent (a file already loaded with the same content is skipped; a
 changed file replaces its own rows) and keeps the per-run accounting
-read = loaded + quarantined for every file.
+read = loaded + quarantined for every file. A file whose size and modification time are
+those recorded is not even read again: a daily run hashes only the new deliveries.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 SCHEMA = "audit"
+SETTLED_AFTER_NS = 2_000_000_000
 DDL = f"""
 create schema if not exists {SCHEMA};
 create table if not exists {SCHEMA}.load_ledger (
@@ -29,6 +32,8 @@ create table if not exists {SCHEMA}.load_ledger (
     loaded_at timestamp not null,
     primary key (source, file_path)
 );
+alter table {SCHEMA}.load_ledger add column if not exists file_size bigint;
+alter table {SCHEMA}.load_ledger add column if not exists file_modified_ns bigint;
 create table if not exists {SCHEMA}.load_accounting (
     run_id varchar not null,
     source varchar not null,
@@ -79,6 +84,26 @@ class FileOutcome:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     message: str | None = None
+    signature: FileSignature | None = None
+
+
+@dataclass(frozen=True)
+class FileSignature:
+    """What the file system says of a file without reading it."""
+
+    size: int
+    modified_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileSignature:
+        stat = path.stat()
+        return cls(stat.st_size, stat.st_mtime_ns)
+
+    def settled(self) -> bool:
+        """Modified long enough ago that a rewrite would show a later time: file systems
+        stamp times in ticks, so a file rewritten within one tick of being read could
+        keep its size and time with new content."""
+        return self.modified_ns < time.time_ns() - SETTLED_AFTER_NS
 
 
 @dataclass(frozen=True)
@@ -86,6 +111,7 @@ class PreviousLoad:
     content_hash: str
     status: str
     message: str | None
+    signature: FileSignature | None = None
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -102,11 +128,16 @@ def content_hash(path: Path) -> str:
 
 def previous_loads(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, PreviousLoad]:
     rows = con.execute(
-        f"select file_path, content_hash, status, message from {SCHEMA}.load_ledger "
-        "where source = ?",
+        f"select file_path, content_hash, status, message, file_size, file_modified_ns "
+        f"from {SCHEMA}.load_ledger where source = ?",
         [source],
     ).fetchall()
-    return {path: PreviousLoad(digest, status, message) for path, digest, status, message in rows}
+    return {
+        path: PreviousLoad(
+            digest, status, message, FileSignature(size, modified) if size is not None else None
+        )
+        for path, digest, status, message, size, modified in rows
+    }
 
 
 def record(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, run_id: str) -> None:
@@ -122,9 +153,16 @@ def record(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, run_id: str) ->
         outcome.message,
         run_id,
     ]
+    signature = outcome.signature
     con.execute(
-        f"insert or replace into {SCHEMA}.load_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
-        values,
+        f"insert or replace into {SCHEMA}.load_ledger (source, file_path, content_hash, status, "
+        "rows_read, rows_loaded, rows_quarantined, message, run_id, loaded_at, file_size, "
+        "file_modified_ns) values (?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)",
+        [
+            *values,
+            signature.size if signature else None,
+            signature.modified_ns if signature else None,
+        ],
     )
     con.execute(
         f"insert into {SCHEMA}.load_accounting values (?, ?, ?, ?, ?, ?, ?, ?, ?, now())",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -112,6 +112,7 @@ class _Examined:
     path: Path
     relative: str
     digest: str
+    signature: ledger.FileSignature | None  # recorded, so that a rerun need not read it
     decision: str  # unchanged | still_rejected | duplicate | load
     message: str | None = None  # why it is still rejected, or which file it duplicates
     conformed: _Conformed | None = None
@@ -135,23 +136,26 @@ def _examine(
     bounds: DateBounds,
 ) -> _Examined:
     relative = path.relative_to(landing_dir).as_posix()
-    digest = ledger.content_hash(path)
+    current = ledger.FileSignature.of(path)
     before = previous.get(relative)
+    same_file = before is not None and before.signature == current
+    digest = before.content_hash if same_file else ledger.content_hash(path)
+    signature = current if current.settled() else None  # a fresh file is hashed next time
     if before is not None and before.content_hash == digest:
         if before.status == "rejected":
-            return _Examined(path, relative, digest, "still_rejected", before.message)
-        return _Examined(path, relative, digest, "unchanged")
+            return _Examined(path, relative, digest, signature, "still_rejected", before.message)
+        return _Examined(path, relative, digest, signature, "unchanged")
     twin = next(
         (p for p, load in previous.items() if load.content_hash == digest and p != relative),
         None,
     )
     if twin is not None and previous[twin].status == "loaded":
-        return _Examined(path, relative, digest, "duplicate", twin)
+        return _Examined(path, relative, digest, signature, "duplicate", twin)
     try:
         conformed = _conform_file(contract, path, relative, digest, key, bounds)
     except IngestionError as error:
-        return _Examined(path, relative, digest, "load", error=error)
-    return _Examined(path, relative, digest, "load", conformed=conformed)
+        return _Examined(path, relative, digest, signature, "load", error=error)
+    return _Examined(path, relative, digest, signature, "load", conformed=conformed)
 
 
 def _settle(
@@ -169,26 +173,29 @@ def _settle(
         outcome = ledger.FileOutcome(
             contract.table, relative, digest, "duplicate",
             message=f"same content as {examined.message}, already loaded; not loaded again",
+            signature=examined.signature,
         )  # fmt: skip
         ledger.record(con, outcome, run_id)
         return outcome, None
     if examined.error is not None:
         outcome = ledger.FileOutcome(
-            contract.table, relative, digest, "rejected", message=str(examined.error)
-        )
+            contract.table, relative, digest, "rejected", message=str(examined.error),
+            signature=examined.signature,
+        )  # fmt: skip
         replace_file_rows(con, {contract.table: None}, outcome, run_id)
         return outcome, examined.error
     conformed = examined.conformed
+    outcome = replace(conformed.outcome, signature=examined.signature)
     restated = find_restatements(con, contract, relative, conformed.rows)
     replace_file_rows(
         con,
         {contract.table: conformed.rows},
-        conformed.outcome,
+        outcome,
         run_id,
         quarantine=conformed.quarantine,
         restatements=restated,
     )
-    return conformed.outcome, conformed.error
+    return outcome, conformed.error
 
 
 def _unchanged(contract: SourceContract, relative: str, digest: str) -> ledger.FileOutcome:

@@ -1,8 +1,12 @@
 """The loader: idempotent reruns, replaced files, quarantine and the accounting identity."""
 
+import os
+import time
+
 import duckdb
 import pytest
 
+from ingestion import ledger
 from ingestion.contracts import FEEDBACK, HR_ROSTER
 from ingestion.errors import SourceLoadError
 from ingestion.loader import load_source
@@ -40,6 +44,39 @@ def test_rerun_skips_loaded_files_and_changes_no_count(con, landing):
     assert first.count("loaded") == 1 and first.total("rows_loaded") == 3
     assert second.count("unchanged") == 1 and second.total("rows_loaded") == 0
     assert scalar(con, "select count(*) from raw.feedback_responses") == 3
+
+
+def test_rerun_reads_only_files_whose_size_or_time_changed(con, landing, monkeypatch):
+    """A settled file (modified over two seconds before it was loaded) with the size and
+    time the ledger recorded is not read again; one rewritten, same size, is."""
+    hour_ago = time.time() - 3600
+    first = write_text(landing / "feedback" / "feedback_2025-01.csv", feedback_csv(GOOD_ROWS))
+    second = write_text(
+        landing / "feedback" / "feedback_2025-02.csv",
+        feedback_csv([("r9", "2025-02-01", "WEST", "direct", "csat", 4)]),
+    )
+    for path in (first, second):
+        os.utime(path, (hour_ago, hour_ago))
+    load_feedback(con, landing)
+    hashed = []
+    original_hash = ledger.content_hash
+
+    def counting_hash(path):
+        hashed.append(path.name)
+        return original_hash(path)
+
+    monkeypatch.setattr(ledger, "content_hash", counting_hash)
+
+    unchanged = load_feedback(con, landing)
+    second.write_text(second.read_text().replace("WEST", "EAST"))  # same size, new time
+    rewritten = load_feedback(con, landing)
+
+    assert unchanged.count("unchanged") == 2
+    assert hashed == ["feedback_2025-02.csv"]  # only at the third load
+    assert rewritten.count("loaded") == 1
+    assert (
+        scalar(con, "select region from raw.feedback_responses where response_id = 'r9'") == "EAST"
+    )
 
 
 def test_changed_file_replaces_only_its_own_rows(con, landing):
