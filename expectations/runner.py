@@ -37,7 +37,7 @@ UNIQUENESS_TYPES = {
     "expect_column_values_to_be_unique",
     "expect_compound_columns_to_be_unique",
 }
-# Table-level in GX's terms but about the schema, which every batch shows whole.
+# About the schema: checked once, on an empty frame with the relation's columns and dtypes.
 SCHEMA_TYPES = {
     "expect_column_to_exist",
     "expect_column_type_to_be",
@@ -192,8 +192,9 @@ class _Run:
 
 
 def _kind(expectation_type: str) -> str:
-    """ "row": the verdict on a relation is the sum of the verdicts on its batches;
-    "cross": compares rows with each other; "aggregate": about the relation as a whole."""
+    """ "schema": about columns and dtypes; "row": the verdict on a relation is the sum of
+    the verdicts on its batches; "unique": no key repeats; "cross": compares rows
+    otherwise; "aggregate": about the relation as a whole."""
     if expectation_type in SCHEMA_TYPES:
         return "schema"
     if _row_wise(expectation_type):
@@ -235,8 +236,6 @@ def _row_wise(expectation_type: str) -> bool:
     )
     from great_expectations.expectations.registry import get_expectation_impl
 
-    if expectation_type in SCHEMA_TYPES:
-        return True
     if expectation_type in CROSS_ROW_TYPES | UNIQUENESS_TYPES:
         return False
     map_kinds = (ColumnMapExpectation, ColumnPairMapExpectation, MulticolumnMapExpectation)
