@@ -10,6 +10,7 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt"
+GENERATED_FOLDERS = {"target", "logs"}
 # The dbt installed beside this Python, so nothing depends on an activated environment.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
@@ -37,9 +38,11 @@ def prepare_manifest() -> Path:
 
 
 def _newest_project_file() -> float:
-    generated = {"target", "logs"}
-    return max(
-        path.stat().st_mtime
-        for path in DBT_PROJECT_DIR.rglob("*")
-        if path.is_file() and generated.isdisjoint(path.relative_to(DBT_PROJECT_DIR).parts)
-    )
+    """Newest modification time among the project's own files. dbt's target/ and logs/
+    are not entered: every run adds a folder of compiled files there."""
+    newest = 0.0
+    for folder, subfolders, files in os.walk(DBT_PROJECT_DIR):
+        subfolders[:] = [name for name in subfolders if name not in GENERATED_FOLDERS]
+        for name in files:
+            newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime)
+    return newest

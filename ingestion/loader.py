@@ -17,6 +17,7 @@ import polars as pl
 
 from ingestion import ledger
 from ingestion.contracts import SourceContract
+from ingestion.duckdb_helpers import registered
 from ingestion.errors import IngestionError, SourceLoadError
 from ingestion.pseudonymise import pseudonymise_column
 from ingestion.read_ahead import read_ahead
@@ -308,16 +309,13 @@ def replace_file_rows(
 def _insert_rows(
     con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, relative: str
 ) -> None:
-    con.register("incoming_rows", rows.to_arrow())
-    try:
+    with registered(con, "incoming_rows", rows):
         con.execute(
             f"insert into {table} by name select * exclude ({ROW_NUMBER}), "
             f"? as _source_file, {ROW_NUMBER} as _source_row, now()::timestamp as _loaded_at "
             "from incoming_rows",
             [relative],
         )
-    finally:
-        con.unregister("incoming_rows")
 
 
 def _insert_quarantine(
@@ -327,26 +325,20 @@ def _insert_quarantine(
     quarantine: pl.DataFrame,
     run_id: str,
 ) -> None:
-    con.register("incoming_quarantine", quarantine.to_arrow())
-    try:
+    with registered(con, "incoming_quarantine", quarantine):
         con.execute(
             f"insert into {ledger.SCHEMA}.quarantine select ?, ?, {ROW_NUMBER}, column_name, "
             "reason, raw_values, ?, now()::timestamp from incoming_quarantine",
             [source, relative, run_id],
         )
-    finally:
-        con.unregister("incoming_quarantine")
 
 
 def _insert_restatements(
     con: duckdb.DuckDBPyConnection, source: str, relative: str, restated: pl.DataFrame, run_id: str
 ) -> None:
-    con.register("incoming_restatements", restated.to_arrow())
-    try:
+    with registered(con, "incoming_restatements", restated):
         con.execute(
             f"insert into {ledger.SCHEMA}.restatements select ?, ?, kind, period_month, "
             "rows_restated, detail, ?, now()::timestamp from incoming_restatements",
             [source, relative, run_id],
         )
-    finally:
-        con.unregister("incoming_restatements")

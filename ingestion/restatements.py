@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from ingestion.contracts import SourceContract
-from ingestion.duckdb_helpers import scalar
+from ingestion.duckdb_helpers import registered, scalar
 from ingestion.ledger import SCHEMA
 
 RAW_SCHEMA = "raw"
@@ -57,16 +57,13 @@ def _redelivered_keys(
     con: duckdb.DuckDBPyConnection, contract: SourceContract, relative: str, rows: pl.DataFrame
 ) -> pl.DataFrame:
     keys = ", ".join(contract.key)
-    con.register("incoming_keys", rows.select(contract.key).to_arrow())
-    try:
+    with registered(con, "incoming_keys", rows.select(contract.key)):
         found = con.execute(
             f"select existing._source_file, count(*) from incoming_keys "
             f"inner join {RAW_SCHEMA}.{contract.table} as existing using ({keys}) "
             "where existing._source_file <> ? group by 1 order by 1",
             [relative],
         ).fetchall()
-    finally:
-        con.unregister("incoming_keys")
     return pl.DataFrame(
         {
             "kind": ["key delivered again"] * len(found),
