@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
 
@@ -42,6 +42,12 @@ class Measure:
     seconds: float
     peak_rss_mb: float
     steps: tuple[tuple[str, float], ...] = ()  # Dagster steps, slowest first
+
+
+def measured_run(arguments: list[str], env: dict[str, str], dagster_home: Path) -> Measure:
+    """`python -m dagster_project run <arguments>`, measured, with its steps' times."""
+    command = [sys.executable, "-m", "dagster_project", "run", *arguments]
+    return replace(measured(command, env), steps=step_profile(dagster_home))
 
 
 def step_profile(dagster_home: Path) -> tuple[tuple[str, float], ...]:
@@ -84,8 +90,7 @@ def bench_scale(scale: float, work: Path) -> dict[str, object]:
         env=env, cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     print(f"scale {scale:g}: (a) full pipeline", flush=True)
-    pipeline = measured([python, "-m", "dagster_project", "run"], env)
-    pipeline = Measure(pipeline.seconds, pipeline.peak_rss_mb, step_profile(data / "dagster_home"))
+    pipeline = measured_run([], env, data / "dagster_home")
     print(f"scale {scale:g}: (c) quality gate alone", flush=True)
     gate = measured([python, "-c", GATE, str(warehouse)], env)
     print(f"scale {scale:g}: (d) hand-written DuckDB SQL", flush=True)
@@ -99,8 +104,7 @@ def bench_scale(scale: float, work: Path) -> dict[str, object]:
         [python, *generate, "--add-day", NEW_DAY],
         env=env, cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
-    daily = measured([python, "-m", "dagster_project", "run", "--day", NEW_DAY], env)
-    daily = Measure(daily.seconds, daily.peak_rss_mb, step_profile(data / "dagster_home"))
+    daily = measured_run(["--day", NEW_DAY], env, data / "dagster_home")
     return {
         "scale": scale, "pipeline": pipeline, "daily": daily, "gate": gate,
         "reference": reference, "same_numbers": different == 0 and missing == 0,
