@@ -11,7 +11,13 @@ import dagster as dg
 import duckdb
 
 from ingestion.pseudonymise import load_key
-from ingestion.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, DEFAULT_HISTORY_START, Settings
+from ingestion.settings import (
+    DEFAULT_DUCKDB_MEMORY_LIMIT,
+    DEFAULT_HISTORY_START,
+    MB,
+    Settings,
+    Streaming,
+)
 from ingestion.validation import DateBounds
 
 
@@ -25,6 +31,7 @@ class WarehouseResource(dg.ConfigurableResource):
     key_file: str
     history_start: str = DEFAULT_HISTORY_START.isoformat()
     duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
+    stream_files_above_mb: float = Streaming.above_bytes / MB
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
@@ -36,6 +43,7 @@ class WarehouseResource(dg.ConfigurableResource):
             key_file=str(settings.key_file),
             history_start=settings.history_start.isoformat(),
             duckdb_memory_limit=settings.duckdb_memory_limit,
+            stream_files_above_mb=settings.streaming.above_bytes / MB,
         )
 
     @contextmanager
@@ -49,6 +57,9 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def pseudonymisation_key(self) -> bytes:
         return load_key(Path(self.key_file))
+
+    def streaming(self) -> Streaming:
+        return Streaming.above_megabytes(self.stream_files_above_mb)
 
     def date_bounds(self) -> DateBounds:
         return DateBounds.until_now(dt.date.fromisoformat(self.history_start))

@@ -30,6 +30,10 @@ def _print_outcome(outcome: FileOutcome) -> None:
         )
 
 
+def _print_part(file: str, rows_read: int) -> None:
+    print(f"{file}: {rows_read:,} rows read so far (streamed in parts)", flush=True)
+
+
 def load_all(settings: Settings) -> list[SourceLoadError]:
     """Every source, each file in its own transaction; rejected files are collected."""
     from ingestion.loader import load_source
@@ -43,7 +47,15 @@ def load_all(settings: Settings) -> list[SourceLoadError]:
         for contract in CONTRACTS.values():
             try:
                 load_source(
-                    con, contract, settings.landing_dir, key, run_id, _print_outcome, bounds
+                    con,
+                    contract,
+                    settings.landing_dir,
+                    key,
+                    run_id=run_id,
+                    on_file=_print_outcome,
+                    bounds=bounds,
+                    streaming=settings.streaming,
+                    on_part=_print_part,
                 )
             except SourceLoadError as error:
                 errors.append(error)

@@ -60,20 +60,33 @@ def sniff_separator(header: str) -> str:
 
 def _read_csv(path: Path) -> pl.DataFrame:
     text = decode(path.read_bytes(), path)
+    return parse_csv(path, text, csv_header(path, text))
+
+
+def csv_header(path: Path, text: str) -> str:
+    """The header line, checked to be there."""
     header = text.split("\n", 1)[0]
     if not header.strip():
         raise IngestionError(path, "the first line is empty; a header row is expected", row=0)
+    return header
+
+
+def parse_csv(path: Path, text: str, header: str, rows_before: int = 0) -> pl.DataFrame:
+    """`text` (starting with `header`) as all-text columns; an error names the file's row,
+    counting `rows_before` rows read from earlier parts of the file."""
     separator = sniff_separator(header)
     try:
         return pl.read_csv(io.StringIO(text), separator=separator, infer_schema=False)
     except pl.exceptions.PolarsError as error:
-        raise _locate_csv_error(path, text, separator, error) from error
+        raise _locate_csv_error(path, text, separator, error, rows_before) from error
 
 
-def _locate_csv_error(path: Path, text: str, separator: str, error: Exception) -> IngestionError:
+def _locate_csv_error(
+    path: Path, text: str, separator: str, error: Exception, rows_before: int
+) -> IngestionError:
     rows = csv.reader(io.StringIO(text), delimiter=separator)
     width = len(next(rows))
-    for row_number, row in enumerate(rows, start=1):
+    for row_number, row in enumerate(rows, start=rows_before + 1):
         if len(row) != width:
             return IngestionError(
                 path,
@@ -85,8 +98,13 @@ def _locate_csv_error(path: Path, text: str, separator: str, error: Exception) -
 
 
 def _read_jsonl(path: Path) -> pl.DataFrame:
+    return parse_jsonl(path, path)
+
+
+def parse_jsonl(path: Path, source: Path | io.BytesIO) -> pl.DataFrame:
+    """JSON Lines from `source` (the file, or a part of it) as all-text columns."""
     try:
-        frame = pl.read_ndjson(path, infer_schema_length=None)
+        frame = pl.read_ndjson(source, infer_schema_length=None)
     except pl.exceptions.PolarsError as error:
         raise _locate_json_error(path, error) from error
     return frame.select(pl.all().cast(pl.String))

@@ -17,7 +17,8 @@ import yaml
 
 from ingestion import ledger
 from ingestion.errors import IngestionError, SourceLoadError
-from ingestion.loader import RAW_SCHEMA, SourceLoadReport, replace_file_rows
+from ingestion.file_rows import RAW_SCHEMA, replace_file_rows
+from ingestion.loader import SourceLoadReport
 from ingestion.readers import ROW_NUMBER
 
 SOURCE = "initiatives"

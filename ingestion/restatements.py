@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from ingestion.contracts import SourceContract
-from ingestion.duckdb_helpers import registered, scalar
+from ingestion.duckdb_helpers import scalar
 from ingestion.ledger import SCHEMA
 
 RAW_SCHEMA = "raw"
@@ -23,47 +23,51 @@ COLUMNS = {
 
 
 def find_restatements(
-    con: duckdb.DuckDBPyConnection, contract: SourceContract, relative: str, rows: pl.DataFrame
+    con: duckdb.DuckDBPyConnection, contract: SourceContract, relative: str, new_rows: str
 ) -> pl.DataFrame:
-    if rows.height == 0:
-        return pl.DataFrame(schema=COLUMNS)
+    """What the rows of `new_rows` (a relation: the file's rows about to be written, or
+    just written) restate; other files' rows are in the raw table."""
     return pl.concat(
-        [_late_rows(con, contract, rows), _redelivered_keys(con, contract, relative, rows)]
+        [
+            _late_rows(con, contract, new_rows),
+            _redelivered_keys(con, contract, relative, new_rows),
+        ]
     )
 
 
 def _late_rows(
-    con: duckdb.DuckDBPyConnection, contract: SourceContract, rows: pl.DataFrame
+    con: duckdb.DuckDBPyConnection, contract: SourceContract, new_rows: str
 ) -> pl.DataFrame:
     reported = scalar(con, f"select max(report_month) from {SCHEMA}.publish_log")
     if contract.event_column is None or reported is None:
         return pl.DataFrame(schema=COLUMNS)
-    month = pl.col(contract.event_column).cast(pl.Date).dt.truncate("1mo")
-    return (
-        rows.filter(month <= reported)
-        .group_by(month.alias("period_month"))
-        .agg(pl.len().cast(pl.Int64).alias("rows_restated"))
-        .select(
-            pl.lit("late rows for a reported month").alias("kind"),
-            "period_month",
-            "rows_restated",
-            pl.lit(f"already published up to {reported:%Y-%m}").alias("detail"),
-        )
-        .sort("period_month")
+    month = f"cast(date_trunc('month', {contract.event_column}) as date)"
+    found = con.execute(
+        f"select {month} as period_month, count(*) from {new_rows} "
+        f"where {month} <= ? group by 1 order by 1",
+        [reported],
+    ).fetchall()
+    return pl.DataFrame(
+        {
+            "kind": ["late rows for a reported month"] * len(found),
+            "period_month": [month for month, _ in found],
+            "rows_restated": [count for _, count in found],
+            "detail": [f"already published up to {reported:%Y-%m}"] * len(found),
+        },
+        schema=COLUMNS,
     )
 
 
 def _redelivered_keys(
-    con: duckdb.DuckDBPyConnection, contract: SourceContract, relative: str, rows: pl.DataFrame
+    con: duckdb.DuckDBPyConnection, contract: SourceContract, relative: str, new_rows: str
 ) -> pl.DataFrame:
     keys = ", ".join(contract.key)
-    with registered(con, "incoming_keys", rows.select(contract.key)):
-        found = con.execute(
-            f"select existing._source_file, count(*) from incoming_keys "
-            f"inner join {RAW_SCHEMA}.{contract.table} as existing using ({keys}) "
-            "where existing._source_file <> ? group by 1 order by 1",
-            [relative],
-        ).fetchall()
+    found = con.execute(
+        f"select existing._source_file, count(*) from (select {keys} from {new_rows}) "
+        f"inner join {RAW_SCHEMA}.{contract.table} as existing using ({keys}) "
+        "where existing._source_file <> ? group by 1 order by 1",
+        [relative],
+    ).fetchall()
     return pl.DataFrame(
         {
             "kind": ["key delivered again"] * len(found),

@@ -13,6 +13,25 @@ DEFAULT_HISTORY_START = dt.date(2015, 1, 1)
 # DuckDB's own default is 80% of RAM, mostly cache: capping it keeps the pipeline's peak
 # memory predictable (big sorts and joins spill to disk beyond it).
 DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
+MB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Streaming:
+    """CSV and JSON Lines files above `above_bytes` are read in parts of about
+    `chunk_bytes`, so a delivery larger than memory loads in bounded memory. Smaller
+    files are read whole: faster, and the next one is read while this one is written."""
+
+    above_bytes: int = 256 * MB
+    chunk_bytes: int = 64 * MB
+
+    @classmethod
+    def above_megabytes(cls, megabytes: float) -> Streaming:
+        above = int(megabytes * MB)
+        return cls(above_bytes=above, chunk_bytes=max(1, min(cls.chunk_bytes, above)))
+
+    def applies_to(self, size: int) -> bool:
+        return size > self.above_bytes
 
 
 def _path(variable: str, default: Path) -> Path:
@@ -36,6 +55,7 @@ class Settings:
     key_file: Path
     history_start: dt.date = DEFAULT_HISTORY_START
     duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
+    streaming: Streaming = Streaming()
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -54,4 +74,7 @@ class Settings:
             ),
             duckdb_memory_limit=os.environ.get("AIROI_DUCKDB_MEMORY_LIMIT")
             or DEFAULT_DUCKDB_MEMORY_LIMIT,
+            streaming=Streaming.above_megabytes(
+                float(os.environ.get("AIROI_STREAM_FILES_ABOVE_MB") or Streaming.above_bytes / MB)
+            ),
         )

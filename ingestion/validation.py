@@ -40,22 +40,37 @@ def normalise_header(name: str) -> str:
     return "_".join(name.split())
 
 
-def rename_to_contract(frame: pl.DataFrame, contract: SourceContract, path: Path) -> pl.DataFrame:
-    """Map header aliases onto contract names; fail naming any missing required column."""
+def contract_names(columns: list[str], contract: SourceContract) -> dict[str, str]:
+    """Each of a file's columns under its contract name (aliases resolved), else normalised."""
     lookup = {}
     for column in contract.columns:
         for alias in (column.name, *column.aliases):
             lookup[normalise_header(alias)] = column.name
-    renames = {
+    return {
         original: lookup.get(normalise_header(original), normalise_header(original))
-        for original in frame.columns
+        for original in columns
         if original != ROW_NUMBER
     }
+
+
+def rename_to_contract(
+    frame: pl.DataFrame, contract: SourceContract, path: Path, require_columns: bool = True
+) -> pl.DataFrame:
+    """Map header aliases onto contract names; fail naming any missing required column
+    (unless `require_columns` is off: a part of a file need not hold every key)."""
+    renames = contract_names(frame.columns, contract)
     frame = frame.rename(renames)
+    if require_columns:
+        check_required_columns(contract, path, renames)
+    missing = [column.name for column in contract.columns if column.name not in frame.columns]
+    return frame.with_columns(pl.lit(None, dtype=pl.String).alias(name) for name in missing)
+
+
+def check_required_columns(contract: SourceContract, path: Path, renames: dict[str, str]) -> None:
+    """`renames`: the file's columns, as `contract_names` maps them."""
+    present = set(renames.values())
     for column in contract.columns:
-        if column.name in frame.columns:
-            continue
-        if column.required:
+        if column.required and column.name not in present:
             accepted = ", ".join(repr(name) for name in (column.name, *column.aliases))
             found = ", ".join(repr(name) for name in renames)
             raise IngestionError(
@@ -65,8 +80,6 @@ def rename_to_contract(frame: pl.DataFrame, contract: SourceContract, path: Path
                 column=column.name,
                 fix="add the column to the export, or check the separator and header line",
             )
-        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column.name))
-    return frame
 
 
 def _clean(name: str) -> pl.Expr:

@@ -1,0 +1,100 @@
+"""Read a landing file too large for memory as consecutive all-text frames.
+
+The file is cut into blocks of about `chunk_bytes` at record boundaries: a newline for
+JSON Lines; for CSV a newline outside quotes, so a quoted multi-line value stays whole.
+Each CSV block is parsed under the file's header. Row numbers run on across blocks, so
+every frame names the rows as the whole-file reader would.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import polars as pl
+
+from ingestion.errors import IngestionError
+from ingestion.readers import ROW_NUMBER, csv_header, decode, parse_csv, parse_jsonl
+
+STREAMABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson")
+
+
+def can_stream(path: Path) -> bool:
+    return path.suffix.lower() in STREAMABLE_SUFFIXES
+
+
+def read_in_chunks(path: Path, chunk_bytes: int) -> Iterator[pl.DataFrame]:
+    """Frames of all-text columns plus `_source_row`, together the rows of the whole file."""
+    if path.stat().st_size == 0:
+        raise IngestionError(path, "the file is empty", fix="re-export it from the source system")
+    is_csv = path.suffix.lower() == ".csv"
+    rows_before = 0
+    with path.open("rb") as handle:
+        if is_csv:
+            frames = _csv_frames(path, handle, chunk_bytes)
+        else:
+            frames = _jsonl_frames(path, handle, chunk_bytes)
+        for frame in frames:
+            yield frame.with_row_index(ROW_NUMBER, offset=rows_before + 1).with_columns(
+                pl.col(ROW_NUMBER).cast(pl.Int64)
+            )
+            rows_before += frame.height
+
+
+def _csv_frames(path: Path, handle: BinaryIO, chunk_bytes: int) -> Iterator[pl.DataFrame]:
+    header = None
+    rows_before = 0
+    for block in _blocks(handle, chunk_bytes, _csv_record_end):
+        if header is None:
+            text = decode(block, path)
+            header = csv_header(path, text)
+        else:
+            text = header + "\n" + decode(block, path)
+        frame = parse_csv(path, text, header, rows_before)
+        rows_before += frame.height
+        yield frame
+
+
+def _jsonl_frames(path: Path, handle: BinaryIO, chunk_bytes: int) -> Iterator[pl.DataFrame]:
+    for block in _blocks(handle, chunk_bytes, _line_end):
+        if block.startswith(codecs.BOM_UTF8):
+            block = block[len(codecs.BOM_UTF8) :]
+        if block.strip():
+            yield parse_jsonl(path, io.BytesIO(block))
+
+
+def _blocks(
+    handle: BinaryIO, chunk_bytes: int, record_end: Callable[[bytes], int]
+) -> Iterator[bytes]:
+    """Blocks of whole records; a record longer than `chunk_bytes` makes a longer block."""
+    carry = b""
+    while data := handle.read(chunk_bytes):
+        block = carry + data
+        end = record_end(block)
+        if end == 0:
+            carry = block
+            continue
+        yield block[:end]
+        carry = block[end:]
+    if carry:
+        yield carry
+
+
+def _line_end(block: bytes) -> int:
+    return block.rfind(b"\n") + 1
+
+
+def _csv_record_end(block: bytes) -> int:
+    """Just after the last newline outside quotes (an even number of quotes before it),
+    or 0. The block starts at a record boundary, so counting from its start is right;
+    an escaped quote ("") counts twice and keeps the parity."""
+    quotes = block.count(b'"')
+    end = len(block)
+    while (newline := block.rfind(b"\n", 0, end)) != -1:
+        if (quotes - block.count(b'"', newline)) % 2 == 0:
+            return newline + 1
+        end = newline
+    return 0
