@@ -3,8 +3,9 @@
 For each scale: (a) the full pipeline, (b) a daily incremental run adding one day of
 deliveries (the `--day` partition), (c) the quality gate alone, (d) the hand-written DuckDB
 SQL reference (benchmarks/reference.sql) — wall time and peak RSS of each, the ratios
-(a)/(d) and (b)/(a), and whether (a) and (d) give the same metric numbers. Results go to
-docs/benchmarks.md.
+(a)/(d) and (b)/(a), and whether (a) and (d) give the same metric numbers; and (e) all
+operations tasks of the scale as one landing file, loaded streamed in parts and read whole.
+Results go to docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -29,6 +30,15 @@ GATE = (
     "con = duckdb.connect(sys.argv[1])\n"
     "for relation in relations():\n"
     "    validate_relation(con, relation, run_id='benchmark')\n"
+)
+ONE_FILE_LOAD = (
+    "import sys\nfrom pathlib import Path\nimport duckdb\n"
+    "from ingestion.contracts import OPERATIONS_TASKS\nfrom ingestion.loader import load_source\n"
+    "from ingestion.settings import Settings, Streaming\n"
+    "limit = Settings.from_env().duckdb_memory_limit\n"
+    "with duckdb.connect(sys.argv[2], config={'memory_limit': limit}) as con:\n"
+    "    load_source(con, OPERATIONS_TASKS, Path(sys.argv[1]), b'benchmark',\n"
+    "                streaming=Streaming.above_megabytes(float(sys.argv[3])))\n"
 )
 NEW_DAY = "2026-11-02"  # the Monday after the demo history ends
 REFERENCE = (
@@ -99,6 +109,8 @@ def bench_scale(scale: float, work: Path) -> dict[str, object]:
     reference = measured([python, "-c", REFERENCE, str(data / "landing"), str(reference_db)], env)
     compared, different, missing = differences(reference_db, warehouse)
     volumes = raw_volumes(warehouse)
+    print(f"scale {scale:g}: (e) one large file, streamed and read whole", flush=True)
+    one_file = bench_one_file(data, env)
     print(f"scale {scale:g}: (b) daily incremental run, {NEW_DAY}", flush=True)
     subprocess.run(
         [python, *generate, "--add-day", NEW_DAY],
@@ -108,8 +120,47 @@ def bench_scale(scale: float, work: Path) -> dict[str, object]:
     return {
         "scale": scale, "pipeline": pipeline, "daily": daily, "gate": gate,
         "reference": reference, "same_numbers": different == 0 and missing == 0,
-        "compared": compared, "volumes": volumes,
+        "compared": compared, "volumes": volumes, "one_file": one_file,
     }  # fmt: skip
+
+
+def bench_one_file(data: Path, env: dict[str, str]) -> dict[str, object]:
+    """Every tasks file of the scale concatenated into one, loaded streamed in parts (the
+    threshold set to 0) and read whole (threshold above its size), each into a new file."""
+    landing = data / "one-file"
+    big = landing / "operations" / "tasks_all.jsonl"
+    big.parent.mkdir(parents=True, exist_ok=True)
+    with big.open("wb") as out:
+        for part in sorted((data / "landing" / "operations").glob("tasks_*.jsonl")):
+            with part.open("rb") as handle:
+                shutil.copyfileobj(handle, out)
+    measures = {}
+    for mode, above_mb in (("streamed", 0), ("whole", 1 << 30)):
+        target = data / f"one-file-{mode}.duckdb"
+        target.unlink(missing_ok=True)
+        command = [sys.executable, "-c", ONE_FILE_LOAD, str(landing), str(target), str(above_mb)]
+        measures[mode] = measured(command, env)
+        target.unlink()
+    size_mb = big.stat().st_size / 2**20
+    shutil.rmtree(landing)
+    return {"size_mb": size_mb, **measures}
+
+
+def one_file_report(results: list[dict[str, object]]) -> str:
+    lines = [
+        "| scale | file | streamed in parts | peak RSS | read whole | peak RSS |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        one = r["one_file"]
+        streamed, whole = one["streamed"], one["whole"]
+        lines.append(
+            f"| {r['scale']:g}x | {one['size_mb']:,.0f} MB, "
+            f"{r['volumes']['operations_tasks']:,} rows | {streamed.seconds:.0f} s | "
+            f"{streamed.peak_rss_mb:,.0f} MB | {whole.seconds:.0f} s | "
+            f"{whole.peak_rss_mb:,.0f} MB |"
+        )
+    return "\n".join(lines)
 
 
 def raw_volumes(warehouse: Path) -> dict[str, int]:
@@ -215,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     table = report(results)
     steps = profile(results)
     verdicts = targets(results)
-    print(table, verdicts, steps, sep="\n\n")
+    one_file = one_file_report(results)
+    print(table, verdicts, one_file, steps, sep="\n\n")
     args.out.write_text(
         "# Benchmarks\n\n"
         "Written by `python -m benchmarks.run`; figures from one run on the machine below.\n"
@@ -226,6 +278,11 @@ def main(argv: list[str] | None = None) -> int:
         "hand-written DuckDB SQL from the same landing files to the same unit-month metric\n"
         'panel; "same numbers" compares (a) and (d) cell by cell.\n\n'
         f"Machine: {machine()}.\n\n{table}\n\n## Targets\n\n{verdicts}\n\n"
+        "## One large file\n\n"
+        "(e) every operations-tasks file of the scale concatenated into one JSON Lines file\n"
+        "and loaded on its own into a new warehouse: streamed in 64 MB parts (what\n"
+        "`AIROI_STREAM_FILES_ABOVE_MB` does to files above it) and read whole.\n\n"
+        f"{one_file}\n\n"
         f"## Where the time goes\n\n{steps}\n"
     )
     return 0

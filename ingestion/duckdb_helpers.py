@@ -17,12 +17,6 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = 
     return rows[0][0] if rows else None
 
 
-def sql_string(value: str) -> str:
-    """`value` as a SQL string literal, for the few statements that cannot take parameters
-    (a subquery handed on as text)."""
-    return "'" + value.replace("'", "''") + "'"
-
-
 @contextmanager
 def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> Iterator[None]:
     """`frame` queryable as the view `name` for the duration of the block."""

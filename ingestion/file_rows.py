@@ -15,6 +15,7 @@ from ingestion.duckdb_helpers import registered
 from ingestion.readers import ROW_NUMBER
 
 RAW_SCHEMA = "raw"
+QUARANTINE = f"{ledger.SCHEMA}.quarantine"
 DUCKDB_TYPES = {
     pl.String: "varchar",
     pl.Int64: "bigint",
@@ -52,7 +53,7 @@ def replace_file_rows(
         delete_file_rows(con, outcome.source, tables, relative)
         for table, rows in tables.items():
             if rows is not None:
-                insert_rows(con, table, rows, relative)
+                insert_rows(con, f"{RAW_SCHEMA}.{table}", rows, relative)
         if quarantine is not None:
             insert_quarantine(con, outcome.source, relative, quarantine, run_id)
         if restatements is not None:
@@ -85,13 +86,14 @@ def delete_file_rows(
 
 
 def insert_rows(
-    con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, relative: str
+    con: duckdb.DuckDBPyConnection, into: str, rows: pl.DataFrame, relative: str
 ) -> None:
+    """Append a file's conformed rows to `into` (a raw table, or one shaped like it)."""
     if rows.height == 0:
         return
     with registered(con, "incoming_rows", rows):
         con.execute(
-            f"insert into {RAW_SCHEMA}.{table} by name select * exclude ({ROW_NUMBER}), "
+            f"insert into {into} by name select * exclude ({ROW_NUMBER}), "
             f"? as _source_file, {ROW_NUMBER} as _source_row, now()::timestamp as _loaded_at "
             "from incoming_rows",
             [relative],
@@ -104,12 +106,13 @@ def insert_quarantine(
     relative: str,
     quarantine: pl.DataFrame,
     run_id: str,
+    into: str = QUARANTINE,
 ) -> None:
     if quarantine.height == 0:
         return
     with registered(con, "incoming_quarantine", quarantine):
         con.execute(
-            f"insert into {ledger.SCHEMA}.quarantine select ?, ?, {ROW_NUMBER}, column_name, "
+            f"insert into {into} select ?, ?, {ROW_NUMBER}, column_name, "
             "reason, raw_values, ?, now()::timestamp from incoming_quarantine",
             [source, relative, run_id],
         )

@@ -27,8 +27,7 @@ class Streaming:
 
     @classmethod
     def above_megabytes(cls, megabytes: float) -> Streaming:
-        above = int(megabytes * MB)
-        return cls(above_bytes=above, chunk_bytes=max(1, min(cls.chunk_bytes, above)))
+        return cls(above_bytes=int(megabytes * MB))
 
     def applies_to(self, size: int) -> bool:
         return size > self.above_bytes

@@ -1,12 +1,16 @@
-"""Load a landing file too large for memory one part at a time, in one transaction.
+"""Load a landing file too large for memory one part at a time.
 
-Each part is read, conformed and written before the next is read, so memory holds one
-part however large the file. The outcome is the whole-file loader's:
+Each part is read, conformed and appended to two staging tables (rows, quarantine) on
+disk before the next is read, so memory holds a part or two however large the file.
+Once the whole file is staged, one transaction swaps it into the raw table, quarantine,
+restatements and ledger: the file is loaded whole or not at all, as with a small file.
+(Appending the parts inside that transaction instead would keep them all in memory.)
+
+The outcome is the whole-file loader's:
 - exact duplicates within a part are quarantined by `conform`; those in different parts
-  are found in DuckDB once every part is written, and moved to the quarantine;
-- restatements are computed on the file's rows as written;
-- whether too many rows are invalid is known only at the end: the transaction is then
-  rolled back and the file read again, every row into the quarantine;
+  are found in DuckDB among the staged rows;
+- whether too many rows are invalid is known only at the end: the file is then read
+  again, every row into the quarantine;
 - a part that cannot be parsed rejects the file, naming its row.
 """
 
@@ -22,7 +26,7 @@ import polars as pl
 from ingestion import ledger
 from ingestion.chunks import read_in_chunks
 from ingestion.contracts import SourceContract
-from ingestion.duckdb_helpers import scalar, sql_string
+from ingestion.duckdb_helpers import scalar
 from ingestion.errors import IngestionError
 from ingestion.file_checks import (
     conform_text,
@@ -32,6 +36,7 @@ from ingestion.file_checks import (
     rejection,
 )
 from ingestion.file_rows import (
+    QUARANTINE,
     RAW_SCHEMA,
     delete_file_rows,
     insert_quarantine,
@@ -105,11 +110,25 @@ class _Load:
         )  # fmt: skip
 
 
-class _TooManyInvalid(Exception):
-    def __init__(self, error: IngestionError, rows_read: int) -> None:
-        super().__init__(str(error))
-        self.error = error
-        self.rows_read = rows_read
+class _Staging:
+    """The staging tables of one source's streamed file; replaced by each streamed load,
+    so what a killed run left behind is simply overwritten."""
+
+    def __init__(self, load: _Load) -> None:
+        self.rows = f"{ledger.SCHEMA}.streaming_{load.contract.table}_rows"
+        self.quarantine = f"{ledger.SCHEMA}.streaming_{load.contract.table}_quarantine"
+        self.con = load.con
+        self.con.execute(
+            f"create or replace table {self.rows} as "
+            f"select * from {RAW_SCHEMA}.{load.contract.table} limit 0"
+        )
+        self.con.execute(
+            f"create or replace table {self.quarantine} as select * from {QUARANTINE} limit 0"
+        )
+
+    def drop(self) -> None:
+        for table in (self.rows, self.quarantine):
+            self.con.execute(f"drop table if exists {table}")
 
 
 def load_in_chunks(
@@ -123,91 +142,102 @@ def load_in_chunks(
     on_part: PartProgress | None = None,
 ) -> tuple[ledger.FileOutcome, IngestionError | None]:
     load = _Load(con, contract, file, key, bounds, streaming, run_id, on_part)
+    staging = _Staging(load)
     try:
-        with transaction(con):
-            outcome = _write_file(load)
-        return outcome, None
-    except _TooManyInvalid as invalid:
-        return _quarantine_file(load, invalid.error, invalid.rows_read), invalid.error
+        return _load_staged(load, staging)
     except IngestionError as error:
         outcome = load.outcome("rejected", 0, 0, str(error))
         replace_file_rows(con, {contract.table: None}, outcome, run_id)
         return outcome, error
+    finally:
+        staging.drop()
 
 
-def _write_file(load: _Load) -> ledger.FileOutcome:
-    con, contract, relative = load.con, load.contract, load.file.relative
-    delete_file_rows(con, contract.table, [contract.table], relative)
+def _load_staged(
+    load: _Load, staging: _Staging
+) -> tuple[ledger.FileOutcome, IngestionError | None]:
+    read, ignored = _stage_parts(load, staging)
+    loaded = scalar(load.con, f"select count(*) from {staging.rows}")
+    if not is_rejected(load.contract, read, read - loaded):
+        outcome = load.outcome("loaded", read, loaded, file_message(read, ignored))
+        _swap_in(load, staging, outcome)
+        return outcome, None
+    error = rejection(
+        load.file.path, load.contract, read, read - loaded, _first_quarantined(staging)
+    )
+    _stage_every_row_quarantined(load, staging, error)
+    outcome = load.outcome("rejected", read, 0, str(error))
+    staging.con.execute(f"delete from {staging.rows}")
+    _swap_in(load, staging, outcome)
+    return outcome, error
+
+
+def _stage_parts(load: _Load, staging: _Staging) -> tuple[int, tuple[str, ...]]:
+    """Rows read and columns ignored."""
     read, parts, ignored = 0, 0, set()
     for text, conformed in load.parts():
-        insert_rows(con, contract.table, conformed.rows, relative)
-        insert_quarantine(con, contract.table, relative, conformed.quarantine, load.run_id)
+        insert_rows(load.con, staging.rows, conformed.rows, load.file.relative)
+        insert_quarantine(
+            load.con, load.contract.table, load.file.relative, conformed.quarantine,
+            load.run_id, into=staging.quarantine,
+        )  # fmt: skip
         read, parts = read + text.height, parts + 1
         ignored.update(conformed.ignored_columns)
     if parts > 1:
-        _quarantine_duplicates_across_parts(load)
-    table = f"{RAW_SCHEMA}.{contract.table}"
-    loaded = scalar(con, f"select count(*) from {table} where _source_file = ?", [relative])
-    if is_rejected(contract, read, read - loaded):
-        first = _first_quarantined(load)
-        raise _TooManyInvalid(rejection(load.file.path, contract, read, read - loaded, first), read)
-    file_rows = (
-        f"(select * from {RAW_SCHEMA}.{contract.table} where _source_file = {sql_string(relative)})"
-    )
-    restated = find_restatements(con, contract, relative, file_rows)
-    insert_restatements(con, contract.table, relative, restated, load.run_id)
-    outcome = load.outcome("loaded", read, loaded, file_message(read, tuple(sorted(ignored))))
-    ledger.record(con, outcome, load.run_id)
-    return outcome
+        _quarantine_duplicates_across_parts(load, staging)
+    return read, tuple(sorted(ignored))
 
 
-def _quarantine_duplicates_across_parts(load: _Load) -> None:
+def _quarantine_duplicates_across_parts(load: _Load, staging: _Staging) -> None:
     """Move rows equal in every contract column to an earlier row of the file into the
     quarantine, as `conform` does within one part (compared as loaded, i.e. typed)."""
-    con, contract, relative = load.con, load.contract, load.file.relative
-    table = f"{RAW_SCHEMA}.{contract.table}"
-    columns = ", ".join(contract.column_names)
-    as_text = ", ".join(f"{name} := {name}::varchar" for name in contract.column_names)
-    con.execute(
-        "create or replace temp table repeated_rows as "
-        f"with ranked as (select _source_row, min(_source_row) over (partition by {columns}) "
-        f"as first_row from {table} where _source_file = ?) "
-        f"select ranked._source_row, ranked.first_row, to_json(struct_pack({as_text})) as raw "
-        f"from ranked inner join {table} as loaded on loaded._source_file = ? "
-        "and loaded._source_row = ranked._source_row where ranked._source_row <> first_row",
-        [relative, relative],
+    names = load.contract.column_names
+    columns = ", ".join(names)
+    as_text = ", ".join(f"{name} := {name}::varchar" for name in names)
+    load.con.execute(
+        f"create or replace temp table repeated_rows as "
+        f"select _source_row, first_row, to_json(struct_pack({as_text})) as raw_values "
+        f"from (select *, min(_source_row) over (partition by {columns}) as first_row "
+        f"from {staging.rows}) where _source_row <> first_row"
     )
-    con.execute(
-        f"insert into {ledger.SCHEMA}.quarantine select ?, ?, _source_row, 'all columns', "
-        "'all columns: exact duplicate of row ' || first_row || ' of this file', raw, ?, "
-        "now()::timestamp from repeated_rows",
-        [contract.table, relative, load.run_id],
+    load.con.execute(
+        f"insert into {staging.quarantine} select ?, ?, _source_row, 'all columns', "
+        "'all columns: exact duplicate of row ' || first_row || ' of this file', raw_values, "
+        "?, now()::timestamp from repeated_rows",
+        [load.contract.table, load.file.relative, load.run_id],
     )
-    con.execute(
-        f"delete from {table} where _source_file = ? "
-        "and _source_row in (select _source_row from repeated_rows)",
-        [relative],
+    load.con.execute(
+        f"delete from {staging.rows} where _source_row in (select _source_row from repeated_rows)"
     )
-    con.execute("drop table repeated_rows")
+    load.con.execute("drop table repeated_rows")
 
 
-def _first_quarantined(load: _Load) -> dict:
-    row, column, reason = load.con.execute(
-        f"select source_row, column_name, reason from {ledger.SCHEMA}.quarantine "
-        "where source = ? and file_path = ? order by source_row limit 1",
-        [load.contract.table, load.file.relative],
+def _first_quarantined(staging: _Staging) -> dict:
+    row, column, reason = staging.con.execute(
+        f"select source_row, column_name, reason from {staging.quarantine} "
+        "order by source_row limit 1"
     ).fetchall()[0]
     return {ROW_NUMBER: row, "column_name": column, "reason": reason}
 
 
-def _quarantine_file(load: _Load, error: IngestionError, rows_read: int) -> ledger.FileOutcome:
+def _stage_every_row_quarantined(load: _Load, staging: _Staging, error: IngestionError) -> None:
     """Second pass over a rejected file: every row to the quarantine, none lost."""
+    load.con.execute(f"delete from {staging.quarantine}")
+    for text, conformed in load.parts():
+        everything = quarantine_everything(text, conformed.quarantine, load.contract, error)
+        insert_quarantine(
+            load.con, load.contract.table, load.file.relative, everything, load.run_id,
+            into=staging.quarantine,
+        )  # fmt: skip
+
+
+def _swap_in(load: _Load, staging: _Staging, outcome: ledger.FileOutcome) -> None:
+    """The staged file replaces its earlier load, in one transaction."""
     con, contract, relative = load.con, load.contract, load.file.relative
-    outcome = load.outcome("rejected", rows_read, 0, str(error))
     with transaction(con):
         delete_file_rows(con, contract.table, [contract.table], relative)
-        for text, conformed in load.parts():
-            everything = quarantine_everything(text, conformed.quarantine, contract, error)
-            insert_quarantine(con, contract.table, relative, everything, load.run_id)
+        con.execute(f"insert into {RAW_SCHEMA}.{contract.table} select * from {staging.rows}")
+        con.execute(f"insert into {QUARANTINE} select * from {staging.quarantine}")
+        restated = find_restatements(con, contract, relative, staging.rows)
+        insert_restatements(con, contract.table, relative, restated, load.run_id)
         ledger.record(con, outcome, load.run_id)
-    return outcome
