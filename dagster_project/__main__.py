@@ -1,7 +1,8 @@
 """Run the pipeline in-process, no daemon or server: `python -m dagster_project run`.
 
 `run --day 2026-11-01` runs one daily partition: the new files, and that day restated in
-the incremental models; without `--day`, every row loaded since the last build.
+the incremental models; without `--day`, every row loaded since the last build. Either
+way, only models downstream of changed raw tables run; `--rebuild-all` runs them all.
 
 Runs are recorded in the Dagster instance under `dagster_home/` (or $DAGSTER_HOME), so
 `dagster dev` shows them afterwards.
@@ -36,7 +37,7 @@ def _generate_demo_data(settings: Settings, scale: float) -> None:
     generate(settings.landing_dir, scale=scale)
 
 
-def run_pipeline(day: dt.date | None = None) -> bool:
+def run_pipeline(day: dt.date | None = None, rebuild_all: bool = False) -> bool:
     import dagster as dg
 
     from dagster_project.dbt_project import prepare_manifest
@@ -49,7 +50,10 @@ def run_pipeline(day: dt.date | None = None) -> bool:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config=CONSOLE_AT_INFO,
+            run_config={
+                **CONSOLE_AT_INFO,
+                "ops": {"dbt_models": {"config": {"rebuild_all": rebuild_all}}},
+            },
             partition_key=day.isoformat() if day else None,
         )
     return result.success
@@ -93,6 +97,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="YYYY-MM-DD",
         help="run this daily partition (default: no partition, a full build)",
     )
+    run.add_argument(
+        "--rebuild-all",
+        action="store_true",
+        help="run every dbt model, not only those downstream of changed raw tables",
+    )
     args = parser.parse_args(argv)
 
     _prepare_environment()
@@ -100,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     if args.demo:
         _generate_demo_data(settings, args.scale)
-    succeeded = run_pipeline(args.day)
+    succeeded = run_pipeline(args.day, args.rebuild_all)
     print(_summary(settings))
     elapsed = time.perf_counter() - started
     print(f"\n{'Pipeline succeeded' if succeeded else 'Pipeline FAILED'} in {elapsed:.0f} s.")

@@ -5,6 +5,7 @@ the manifest before the definitions that need it are imported."""
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -38,11 +39,13 @@ def prepare_manifest() -> Path:
 
 
 def _newest_project_file() -> float:
-    """Newest modification time among the project's own files. dbt's target/ and logs/
-    are not entered: every run adds a folder of compiled files there."""
-    newest = 0.0
+    return max((path.stat().st_mtime for path in project_files()), default=0.0)
+
+
+def project_files() -> Iterator[Path]:
+    """The project's own files. dbt's target/ and logs/ are not entered: every run adds a
+    folder of compiled files there."""
     for folder, subfolders, files in os.walk(DBT_PROJECT_DIR):
-        subfolders[:] = [name for name in subfolders if name not in GENERATED_FOLDERS]
-        for name in files:
-            newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime)
-    return newest
+        subfolders[:] = sorted(name for name in subfolders if name not in GENERATED_FOLDERS)
+        for name in sorted(files):
+            yield Path(folder, name)

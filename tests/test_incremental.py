@@ -30,6 +30,14 @@ INCREMENTAL_MODELS = (
     "stg_sales__orders",
 )
 
+UNCHANGED_BY_A_DAY = {
+    "stg_hr__survey_responses",
+    "int_hr__survey_cells",
+    "stg_feedback__responses",
+    "employee_satisfaction_breakdown",
+    "stg_registry__initiatives",
+}
+
 
 @dataclass(frozen=True)
 class DailyRun:
@@ -91,6 +99,30 @@ def test_the_incremental_models_are_told_the_days_window(daily):
     assert run["args"]["vars"] == {"window_start": "2026-11-02", "window_end": "2026-11-03"}
     built = {r["unique_id"].split(".")[-1] for r in run["results"] if r["status"] == "success"}
     assert built == set(INCREMENTAL_MODELS)
+
+
+def test_only_models_downstream_of_the_new_data_are_rebuilt(daily):
+    """The day's files touch tasks, inspections, runs and orders; HR, feedback and registry
+    models keep their last build and are reported unchanged."""
+    from dagster_project.dbt_project import DBT_PROJECT_DIR
+
+    target = DBT_PROJECT_DIR / "target"
+    (results,) = target.glob(f"dbt_models-{daily.result.run_id[:7]}-*/run_results.json")
+    run = json.loads(results.read_text())
+    built = {
+        r["unique_id"].split(".")[-1]
+        for r in run["results"]
+        if r["unique_id"].startswith("model.") and r["status"] == "success"
+    }
+    reported_unchanged = {
+        event.asset_key.path[-1]
+        for event in daily.result.asset_materializations_for_node("dbt_models")
+        if event.metadata.get("rebuilt") == dg.BoolMetadataValue(False)
+    }
+    assert {"int_operations__team_months", "efficiency", "quality", "revenue_impact"} <= built
+    assert not built & UNCHANGED_BY_A_DAY
+    assert reported_unchanged >= UNCHANGED_BY_A_DAY
+    assert not reported_unchanged & built
 
 
 def test_the_gate_validates_only_the_new_rows_and_aggregates_the_whole(daily):

@@ -15,10 +15,12 @@ from dagster_dbt import (
     DbtCliResource,
     dbt_assets,
 )
+from pydantic import Field
 
 from dagster_project.dbt_project import dbt_project
 from dagster_project.partitions import daily_partitions, window_vars
 from dagster_project.previews import mart_metadata
+from dagster_project.rebuild_plan import plan_rebuild, record_build
 from dagster_project.resources import WarehouseResource
 
 
@@ -60,6 +62,14 @@ def dbt_daily_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> 
     yield from _logged(context, dbt.cli(command, context=context).stream())
 
 
+class ModelBuildConfig(dg.Config):
+    rebuild_all: bool = Field(
+        default=False,
+        description="Build every model, even those whose input raw tables did not change "
+        "since the last successful build.",
+    )
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -68,12 +78,34 @@ def dbt_daily_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> 
     pool="duckdb",
 )
 def dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    config: ModelBuildConfig,
 ):
+    """Models whose raw inputs did not change are not run: they are reported materialized
+    with `rebuilt: false`, so their checks and the publish still run downstream."""
+    nodes = {
+        spec.metadata["dagster_dbt/unique_id"]: spec.key
+        for spec in context.assets_def.specs
+        if spec.key in context.selected_asset_keys
+    }
+    manifest = dbt_project_manifest()
+    with warehouse.connect() as con:
+        plan = plan_rebuild(con, manifest, nodes, config.rebuild_all)
+    context.log.info(f"{plan.reason}; {len(plan.skip)} of {len(nodes)} models and seeds unchanged")
+    skipped = sorted(manifest["nodes"][node]["name"] for node in plan.skip)
+    command = [*BUILD, "--exclude", " ".join(skipped)] if skipped else BUILD
     # Events are held until dbt exits: the previews read the warehouse, which DuckDB lets
     # only one process open while dbt writes it.
-    invocation = dbt.cli(BUILD, context=context, raise_on_error=False)
+    invocation = dbt.cli(command, context=context, raise_on_error=False)
     events = list(_logged(context, invocation.stream()))
+    for node in plan.skip_in_order:  # upstream of every model rebuilt: reported first
+        yield dg.Output(
+            None,
+            output_name=context.assets_def.get_output_name_for_asset_key(nodes[node]),
+            metadata={"rebuilt": False, "why": "no input raw table changed since the last build"},
+        )
     outputs = {
         e.output_name: context.asset_key_for_output(e.output_name)
         for e in events
@@ -88,6 +120,12 @@ def dbt_models(
         yield event
     if not invocation.is_successful():
         raise invocation.get_error()
+    with warehouse.connect() as con:
+        record_build(con, context.run_id, plan)
+
+
+def dbt_project_manifest() -> dict[str, Any]:
+    return json.loads(dbt_project.manifest_path.read_text())
 
 
 def mart_keys() -> list[dg.AssetKey]:

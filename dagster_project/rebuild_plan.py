@@ -1,0 +1,127 @@
+"""Which of the non-incremental dbt models a build must run: those downstream of a raw
+table that changed since the last successful build. When the dbt project itself changed
+(any model, macro, seed or setting), or there is no earlier build, all of them.
+
+A raw table's state is its row count and latest load time: a loaded, replaced or
+rejected file changes one or the other. What a successful build saw is kept in
+`audit.model_builds`, so the next run compares against it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from dagster_project.dbt_project import DBT_PROJECT_DIR, project_files
+from ingestion.duckdb_helpers import scalar
+
+BUILDS = "audit.model_builds"
+
+
+@dataclass(frozen=True)
+class RebuildPlan:
+    state: dict[str, Any]  # the project's fingerprint and every raw table's state
+    # Unique ids of the models and seeds whose inputs did not change, parents first.
+    skip_in_order: tuple[str, ...]
+    reason: str
+
+    @property
+    def skip(self) -> frozenset[str]:
+        return frozenset(self.skip_in_order)
+
+
+def plan_rebuild(
+    con: duckdb.DuckDBPyConnection,
+    manifest: Mapping[str, Any],
+    candidates: Iterable[str],
+    rebuild_all: bool = False,
+) -> RebuildPlan:
+    """`candidates`: unique ids of the nodes this build would run."""
+    state = {"project": project_fingerprint(), "raw_tables": raw_table_states(con)}
+    previous = last_build_state(con)
+    if rebuild_all:
+        return RebuildPlan(state, (), "rebuilding every model, as configured")
+    if previous is None:
+        return RebuildPlan(state, (), "no earlier build: building every model")
+    if previous["project"] != state["project"]:
+        return RebuildPlan(state, (), "the dbt project changed: building every model")
+    changed = {
+        table
+        for table, now in state["raw_tables"].items()
+        if previous["raw_tables"].get(table) != now
+    }
+    changed_sources = {f"source.{manifest['metadata']['project_name']}.raw.{t}" for t in changed}
+    parents = manifest["parent_map"]
+    ancestors = {node: _ancestors(node, parents) for node in candidates}
+    # A node has more ancestors than any of its parents: ordering by their number puts
+    # parents first.
+    skip = tuple(
+        sorted(
+            (node for node, above in ancestors.items() if not above & changed_sources),
+            key=lambda node: (len(ancestors[node]), node),
+        )
+    )
+    listed = ", ".join(sorted(changed)) or "none"
+    return RebuildPlan(state, skip, f"raw tables changed since the last build: {listed}")
+
+
+def record_build(con: duckdb.DuckDBPyConnection, run_id: str, plan: RebuildPlan) -> None:
+    con.execute(
+        f"create table if not exists {BUILDS} (run_id varchar, built_at timestamp, state varchar)"
+    )
+    con.execute(
+        f"insert into {BUILDS} values (?, now()::timestamp, ?)", [run_id, json.dumps(plan.state)]
+    )
+
+
+def last_build_state(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    exists = scalar(
+        con,
+        "select count(*) from duckdb_tables() where schema_name = 'audit' "
+        "and table_name = 'model_builds'",
+    )
+    if not exists:
+        return None
+    state = scalar(con, f"select state from {BUILDS} order by built_at desc limit 1")
+    return json.loads(state) if state else None
+
+
+def raw_table_states(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    tables = [
+        name
+        for (name,) in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'raw' order by 1"
+        ).fetchall()
+    ]
+    if not tables:
+        return {}
+    counts = " union all ".join(
+        f"select '{table}', count(*), max(_loaded_at)::varchar from raw.{table}" for table in tables
+    )
+    return {table: f"{rows}@{latest}" for table, rows, latest in con.execute(counts).fetchall()}
+
+
+def project_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in project_files():
+        if path.name.startswith("."):  # dbt's own .user.yml, editor and lint settings
+            continue
+        digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _ancestors(node: str, parents: Mapping[str, list[str]]) -> set[str]:
+    seen: set[str] = set()
+    pending = list(parents.get(node, []))
+    while pending:
+        parent = pending.pop()
+        if parent not in seen:
+            seen.add(parent)
+            pending.extend(parents.get(parent, []))
+    return seen
