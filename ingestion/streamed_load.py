@@ -80,12 +80,8 @@ class _Load:
 
     def parts(self) -> Iterator[tuple[pl.DataFrame, Conformed]]:
         """The file's parts, conformed; the next is read while the caller writes this one."""
-        conformed_parts = (
-            (
-                contract_names(part.columns, self.contract),
-                *conform_text(part, self.contract, self.file.path, self.key, self.bounds, False),
-            )
-            for part in read_in_chunks(self.file.path, self.streaming.chunk_bytes)
+        conformed_parts = map(
+            self._conformed, read_in_chunks(self.file.path, self.streaming.chunk_bytes)
         )
         columns: dict[str, str] = {}
         rows_read = 0
@@ -99,6 +95,13 @@ class _Load:
                 self.on_part(self.file.relative, rows_read)
         # JSON Lines name their keys row by row: a key first seen late is still there.
         check_required_columns(self.contract, self.file.path, columns)
+
+    def _conformed(self, part: pl.DataFrame) -> tuple[dict[str, str], pl.DataFrame, Conformed]:
+        """The part's columns as named in the file, and the part conformed."""
+        text, conformed = conform_text(
+            part, self.contract, self.file.path, self.key, self.bounds, require_columns=False
+        )
+        return contract_names(part.columns, self.contract), text, conformed
 
     def outcome(
         self, status: str, read: int, loaded: int, message: str | None
