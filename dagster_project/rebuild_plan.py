@@ -39,13 +39,14 @@ def plan_rebuild(
     con: duckdb.DuckDBPyConnection,
     manifest: Mapping[str, Any],
     candidates: Iterable[str],
-    rebuild_all: bool = False,
+    rebuild_all_because: str | None = None,
 ) -> RebuildPlan:
-    """`candidates`: unique ids of the nodes this build would run."""
+    """`candidates`: unique ids of the nodes this build would run; `rebuild_all_because`:
+    why all of them must run whatever changed, if they must."""
     state = {"project": project_fingerprint(), "raw_tables": raw_table_states(con)}
     previous = last_build_state(con)
-    if rebuild_all:
-        return RebuildPlan(state, (), "rebuilding every model, as configured")
+    if rebuild_all_because:
+        return RebuildPlan(state, (), f"building every model: {rebuild_all_because}")
     if previous is None:
         return RebuildPlan(state, (), "no earlier build: building every model")
     if previous["project"] != state["project"]:

@@ -72,7 +72,7 @@ def test_nothing_changed_skips_everything_unless_told_to_rebuild(con):
     build(con)
 
     assert plan_rebuild(con, MANIFEST, NODES).skip == set(NODES)
-    assert plan_rebuild(con, MANIFEST, NODES, rebuild_all=True).skip == set()
+    assert plan_rebuild(con, MANIFEST, NODES, "configured").skip == set()
 
 
 def test_a_changed_dbt_project_rebuilds_everything(con, monkeypatch):

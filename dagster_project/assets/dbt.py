@@ -90,9 +90,11 @@ def dbt_models(
         for spec in context.assets_def.specs
         if spec.key in context.selected_asset_keys
     }
+    # A subset (models picked in the UI) is built as asked, and is not a build of the rest.
+    whole = len(nodes) == len(context.assets_def.keys)
     manifest = dbt_project_manifest()
     with warehouse.connect() as con:
-        plan = plan_rebuild(con, manifest, nodes, config.rebuild_all)
+        plan = plan_rebuild(con, manifest, nodes, _rebuild_all_because(config, whole))
     context.log.info(f"{plan.reason}; {len(plan.skip)} of {len(nodes)} models and seeds unchanged")
     skipped = sorted(manifest["nodes"][node]["name"] for node in plan.skip)
     command = [*BUILD, "--exclude", " ".join(skipped)] if skipped else BUILD
@@ -120,8 +122,15 @@ def dbt_models(
         yield event
     if not invocation.is_successful():
         raise invocation.get_error()
-    with warehouse.connect() as con:
-        record_build(con, context.run_id, plan)
+    if whole:
+        with warehouse.connect() as con:
+            record_build(con, context.run_id, plan)
+
+
+def _rebuild_all_because(config: ModelBuildConfig, whole: bool) -> str | None:
+    if config.rebuild_all:
+        return "as configured (rebuild_all)"
+    return None if whole else "a subset of the models was selected"
 
 
 def dbt_project_manifest() -> dict[str, Any]:
