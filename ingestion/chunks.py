@@ -17,9 +17,10 @@ from typing import BinaryIO
 import polars as pl
 
 from ingestion.errors import IngestionError
-from ingestion.readers import ROW_NUMBER, csv_header, decode, parse_csv, parse_jsonl
+from ingestion.readers import ROW_NUMBER, csv_header, file_encoding, parse_csv, parse_jsonl
 
 STREAMABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson")
+LONGEST_BLOCK = 4  # parts
 
 
 def can_stream(path: Path) -> bool:
@@ -45,14 +46,20 @@ def read_in_chunks(path: Path, chunk_bytes: int) -> Iterator[pl.DataFrame]:
 
 
 def _csv_frames(path: Path, handle: BinaryIO, chunk_bytes: int) -> Iterator[pl.DataFrame]:
+    encoding = file_encoding(path)
     header = None
     rows_before = 0
     for block in _blocks(handle, chunk_bytes, _csv_record_end):
+        try:
+            text = block.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise IngestionError(
+                path, "the file is neither UTF-8 nor Latin-1", fix="export it as UTF-8"
+            ) from error
         if header is None:
-            text = decode(block, path)
             header = csv_header(path, text)
         else:
-            text = header + "\n" + decode(block, path)
+            text = header + "\n" + text
         frame = parse_csv(path, text, header, rows_before)
         rows_before += frame.height
         yield frame
@@ -69,11 +76,16 @@ def _jsonl_frames(path: Path, handle: BinaryIO, chunk_bytes: int) -> Iterator[pl
 def _blocks(
     handle: BinaryIO, chunk_bytes: int, record_end: Callable[[bytes], int]
 ) -> Iterator[bytes]:
-    """Blocks of whole records; a record longer than `chunk_bytes` makes a longer block."""
+    """Blocks of whole records; a record longer than `chunk_bytes` makes a longer block.
+    Past `LONGEST_BLOCK` parts (1 MB at least) without a record end (a stray quote in an
+    unquoted value makes every later newline look quoted), the block is cut at its last
+    newline and the parser judges the quote, as it does when reading the file whole."""
     carry = b""
     while data := handle.read(chunk_bytes):
         block = carry + data
         end = record_end(block)
+        if end == 0 and len(block) > max(LONGEST_BLOCK * chunk_bytes, 1 << 20):
+            end = _line_end(block)
         if end == 0:
             carry = block
             continue
@@ -91,10 +103,11 @@ def _csv_record_end(block: bytes) -> int:
     """Just after the last newline outside quotes (an even number of quotes before it),
     or 0. The block starts at a record boundary, so counting from its start is right;
     an escaped quote ("") counts twice and keeps the parity."""
-    quotes = block.count(b'"')
+    quotes_before = block.count(b'"')
     end = len(block)
     while (newline := block.rfind(b"\n", 0, end)) != -1:
-        if (quotes - block.count(b'"', newline)) % 2 == 0:
+        quotes_before -= block.count(b'"', newline, end)
+        if quotes_before % 2 == 0:
             return newline + 1
         end = newline
     return 0

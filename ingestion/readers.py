@@ -54,6 +54,24 @@ def decode(data: bytes, path: Path) -> str:
             ) from error
 
 
+def file_encoding(path: Path) -> str:
+    """The encoding `decode` would choose for the whole file, found by streaming it, so
+    that a file read in parts decodes every part alike."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        first = handle.read(1 << 20)
+        bom = first.startswith(codecs.BOM_UTF8)
+        try:
+            block = first
+            while block:
+                decoder.decode(block)
+                block = handle.read(1 << 20)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig" if bom else "utf-8"
+
+
 def sniff_separator(header: str) -> str:
     return max(SEPARATORS, key=header.count)
 

@@ -13,7 +13,7 @@ from polars.testing import assert_frame_equal
 
 from ingestion.chunks import read_in_chunks
 from ingestion.contracts import FEEDBACK, OPERATIONS_TASKS, SourceContract
-from ingestion.errors import SourceLoadError
+from ingestion.errors import IngestionError, SourceLoadError
 from ingestion.loader import load_source
 from ingestion.readers import read_as_text
 from ingestion.settings import Streaming
@@ -155,3 +155,26 @@ def test_csv_parts_keep_quoted_line_breaks_and_row_numbers(tmp_path, chunk_bytes
 
     assert_frame_equal(pl.concat(parts), read_as_text(path))
     assert pl.concat(parts)["comment"][0] == 'Saisie "manuelle"\ntrop lente'
+
+
+def test_a_stray_quote_is_rejected_as_when_read_whole_without_reading_on(tmp_path):
+    """It makes every later newline look quoted; after a few parts (1 MB at least) the
+    reader cuts at a newline anyway and the parser judges, so memory stays bounded."""
+    rows = [f"{n},screen {n}" for n in range(150_000)]
+    rows[10] = '10,9.5" screen'
+    path = write_text(tmp_path / "products.csv", "id,name\n" + "\n".join(rows) + "\n")
+
+    with pytest.raises(IngestionError, match="unreadable CSV") as whole:
+        read_as_text(path)
+    with pytest.raises(IngestionError, match="unreadable CSV") as streamed:
+        list(read_in_chunks(path, 1000))
+    assert str(whole.value).split(":")[0] == str(streamed.value).split(":")[0]
+
+
+def test_a_file_decodes_alike_in_every_part(tmp_path):
+    """One Latin-1 byte late in the file makes all of it Latin-1, as when read whole."""
+    text = "id,name\n" + "".join(f"{n},r\xe9sum\xe9\n" for n in range(200))
+    path = tmp_path / "names.csv"
+    path.write_bytes(text.encode("utf-8")[:-20] + "caf\xe9\n".encode("cp1252"))
+
+    assert_frame_equal(pl.concat(read_in_chunks(path, 256)), read_as_text(path))
