@@ -1,10 +1,12 @@
-"""Which of the non-incremental dbt models a build must run: those downstream of a raw
-table that changed since the last successful build. When the dbt project itself changed
-(any model, macro, seed or setting), or there is no earlier build, all of them.
+"""Which of the non-incremental dbt models a build must run: those downstream of an input
+that changed since the last successful build. When the dbt project itself changed (any
+model, macro, seed or setting), or there is no earlier build, all of them.
 
-A raw table's state is its row count and latest load time: a loaded, replaced or
-rejected file changes one or the other. What a successful build saw is kept in
-`audit.model_builds`, so the next run compares against it.
+Inputs are every dbt source (the raw tables, the quarantine) and the incremental models
+(tag `daily`, built by their own step). An input's state is its row count and latest
+load time: a loaded, replaced or rejected file changes one or the other; a dropped table
+reads as missing. What a successful build saw is kept in `audit.model_builds`, so the
+next run compares against it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from dagster_project.dbt_project import DBT_PROJECT_DIR, project_files
 from ingestion.duckdb_helpers import scalar
 
 BUILDS = "audit.model_builds"
+# The column that says when a row arrived, in the raw tables, the incremental models and
+# the quarantine.
+LOAD_TIME_COLUMNS = ("_loaded_at", "loaded_at", "quarantined_at")
 
 
 @dataclass(frozen=True)
@@ -43,32 +48,28 @@ def plan_rebuild(
 ) -> RebuildPlan:
     """`candidates`: unique ids of the nodes this build would run; `rebuild_all_because`:
     why all of them must run whatever changed, if they must."""
-    state = {"project": project_fingerprint(), "raw_tables": raw_table_states(con)}
+    state = {"project": project_fingerprint(), "inputs": input_states(con, manifest)}
     previous = last_build_state(con)
     if rebuild_all_because:
         return RebuildPlan(state, (), f"building every model: {rebuild_all_because}")
-    if previous is None:
+    if previous is None or "inputs" not in previous:
         return RebuildPlan(state, (), "no earlier build: building every model")
     if previous["project"] != state["project"]:
         return RebuildPlan(state, (), "the dbt project changed: building every model")
-    changed = {
-        table
-        for table, now in state["raw_tables"].items()
-        if previous["raw_tables"].get(table) != now
-    }
-    changed_sources = {f"source.{manifest['metadata']['project_name']}.raw.{t}" for t in changed}
+    before, now = previous["inputs"], state["inputs"]
+    changed = {node for node in before.keys() | now.keys() if before.get(node) != now.get(node)}
     parents = manifest["parent_map"]
     ancestors = {node: _ancestors(node, parents) for node in candidates}
     # A node has more ancestors than any of its parents: ordering by their number puts
     # parents first.
     skip = tuple(
         sorted(
-            (node for node, above in ancestors.items() if not above & changed_sources),
+            (node for node, above in ancestors.items() if not above & changed),
             key=lambda node: (len(ancestors[node]), node),
         )
     )
-    listed = ", ".join(sorted(changed)) or "none"
-    return RebuildPlan(state, skip, f"raw tables changed since the last build: {listed}")
+    listed = ", ".join(sorted(node.split(".", 2)[-1] for node in changed)) or "none"
+    return RebuildPlan(state, skip, f"inputs changed since the last build: {listed}")
 
 
 def record_build(con: duckdb.DuckDBPyConnection, run_id: str, plan: RebuildPlan) -> None:
@@ -92,19 +93,39 @@ def last_build_state(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
     return json.loads(state) if state else None
 
 
-def raw_table_states(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    tables = [
+def input_states(con: duckdb.DuckDBPyConnection, manifest: Mapping[str, Any]) -> dict[str, str]:
+    """Row count and latest load time of every input relation, by dbt unique id."""
+    relations = _inputs(manifest)
+    return {node: _relation_state(con, *relation) for node, relation in relations.items()}
+
+
+def _inputs(manifest: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    sources = {
+        node: (source["schema"], source["identifier"])
+        for node, source in manifest["sources"].items()
+    }
+    incremental = {
+        node: (model["schema"], model["alias"])
+        for node, model in manifest["nodes"].items()
+        if model["resource_type"] == "model" and "daily" in model["tags"]
+    }
+    return sources | incremental
+
+
+def _relation_state(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> str:
+    columns = {
         name
         for (name,) in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'raw' order by 1"
+            "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
+            [schema, table],
         ).fetchall()
-    ]
-    if not tables:
-        return {}
-    counts = " union all ".join(
-        f"select '{table}', count(*), max(_loaded_at)::varchar from raw.{table}" for table in tables
-    )
-    return {table: f"{rows}@{latest}" for table, rows, latest in con.execute(counts).fetchall()}
+    }
+    if not columns:
+        return "missing"
+    loaded = next((c for c in LOAD_TIME_COLUMNS if c in columns), None)
+    latest = f"max({loaded})::varchar" if loaded else "''"
+    rows, time = con.execute(f'select count(*), {latest} from "{schema}"."{table}"').fetchall()[0]
+    return f"{rows}@{time}"
 
 
 def project_fingerprint() -> str:

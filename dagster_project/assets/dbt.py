@@ -96,7 +96,8 @@ def dbt_models(
     with warehouse.connect() as con:
         plan = plan_rebuild(con, manifest, nodes, _rebuild_all_because(config, whole))
     context.log.info(f"{plan.reason}; {len(plan.skip)} of {len(nodes)} models and seeds unchanged")
-    skipped = sorted(manifest["nodes"][node]["name"] for node in plan.skip)
+    # Full fqn: a bare name would also match a folder of that name (marts/initiatives/).
+    skipped = sorted("fqn:" + ".".join(manifest["nodes"][node]["fqn"]) for node in plan.skip)
     command = [*BUILD, "--exclude", " ".join(skipped)] if skipped else BUILD
     # Events are held until dbt exits: the previews read the warehouse, which DuckDB lets
     # only one process open while dbt writes it.
