@@ -32,7 +32,7 @@ from ingestion.read_ahead import read_ahead
 from ingestion.readers import read_as_text
 from ingestion.restatements import find_restatements
 from ingestion.settings import DEFAULT_HISTORY_START, Streaming
-from ingestion.streamed_load import PartProgress, StreamedFile, load_in_chunks
+from ingestion.streamed_load import PartProgress, StreamedFile, drop_staging, load_in_chunks
 from ingestion.validation import DateBounds
 
 Progress = Callable[[ledger.FileOutcome], None]
@@ -83,6 +83,7 @@ def load_source(
     )
     ledger.ensure_schema(con)
     ensure_raw_table(con, contract)
+    drop_staging(con, contract.table)
     previous = ledger.previous_loads(con, contract.table)
     report = SourceLoadReport(contract.table)
     errors: list[IngestionError] = []

@@ -114,12 +114,13 @@ class _Load:
 
 
 class _Staging:
-    """The staging tables of one source's streamed file; replaced by each streamed load,
-    so what a killed run left behind is simply overwritten."""
+    """The staging tables of one source's streamed file, dropped when it is loaded; a
+    killed run's are dropped by the source's next load."""
 
     def __init__(self, load: _Load) -> None:
-        self.rows = f"{ledger.SCHEMA}.streaming_{load.contract.table}_rows"
-        self.quarantine = f"{ledger.SCHEMA}.streaming_{load.contract.table}_quarantine"
+        self.table = load.contract.table
+        self.rows = _staging_name(self.table, "rows")
+        self.quarantine = _staging_name(self.table, "quarantine")
         self.con = load.con
         self.con.execute(
             f"create or replace table {self.rows} as "
@@ -130,8 +131,17 @@ class _Staging:
         )
 
     def drop(self) -> None:
-        for table in (self.rows, self.quarantine):
-            self.con.execute(f"drop table if exists {table}")
+        drop_staging(self.con, self.table)
+
+
+def drop_staging(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Remove a source's staging tables, also those a killed run left behind."""
+    for suffix in ("rows", "quarantine"):
+        con.execute(f"drop table if exists {_staging_name(table, suffix)}")
+
+
+def _staging_name(table: str, suffix: str) -> str:
+    return f"{ledger.SCHEMA}.streaming_{table}_{suffix}"
 
 
 def load_in_chunks(
@@ -202,6 +212,15 @@ def _quarantine_duplicates_across_parts(load: _Load, staging: _Staging) -> None:
         f"select _source_row, first_row, to_json(struct_pack({as_text})) as raw_values "
         f"from (select *, min(_source_row) over (partition by {columns}) as first_row "
         f"from {staging.rows}) where _source_row <> first_row"
+    )
+    # A duplicate within a later part names that part's first copy; point it at the first
+    # copy in the file, as the whole-file loader does.
+    duplicate_of = "'exact duplicate of row ' || {} || ' of this file'"
+    load.con.execute(
+        f"update {staging.quarantine} as quarantined set reason = replace(reason, "
+        f"{duplicate_of.format('repeated._source_row')}, "
+        f"{duplicate_of.format('repeated.first_row')}) from repeated_rows as repeated "
+        f"where contains(quarantined.reason, {duplicate_of.format('repeated._source_row')})"
     )
     load.con.execute(
         f"insert into {staging.quarantine} select ?, ?, _source_row, 'all columns', "

@@ -121,7 +121,12 @@ def test_only_models_downstream_of_the_new_data_are_rebuilt(daily):
         for event in daily.result.asset_materializations_for_node("dbt_models")
         if event.metadata.get("rebuilt") == dg.BoolMetadataValue(False)
     }
-    assert {"int_operations__team_months", "efficiency", "revenue_impact", "initiative_roi"} <= built
+    assert {
+        "int_operations__team_months",
+        "efficiency",
+        "revenue_impact",
+        "initiative_roi",
+    } <= built
     assert not built & UNCHANGED_BY_A_DAY
     assert reported_unchanged >= UNCHANGED_BY_A_DAY
     assert not reported_unchanged & built
