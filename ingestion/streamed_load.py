@@ -178,7 +178,8 @@ def _load_staged(
     error = rejection(
         load.file.path, load.contract, read, read - loaded, _first_quarantined(staging)
     )
-    _stage_every_row_quarantined(load, staging, error)
+    # Counted again: the accounting must hold for the rows this pass quarantined.
+    read = _stage_every_row_quarantined(load, staging, error)
     outcome = load.outcome("rejected", read, 0, str(error))
     staging.con.execute(f"delete from {staging.rows}")
     _swap_in(load, staging, outcome)
@@ -242,15 +243,19 @@ def _first_quarantined(staging: _Staging) -> dict:
     return {ROW_NUMBER: row, "column_name": column, "reason": reason}
 
 
-def _stage_every_row_quarantined(load: _Load, staging: _Staging, error: IngestionError) -> None:
-    """Second pass over a rejected file: every row to the quarantine, none lost."""
+def _stage_every_row_quarantined(load: _Load, staging: _Staging, error: IngestionError) -> int:
+    """Second pass over a rejected file: every row to the quarantine, none lost. Returns
+    the rows read."""
     load.con.execute(f"delete from {staging.quarantine}")
+    read = 0
     for text, conformed in load.parts():
+        read += text.height
         everything = quarantine_everything(text, conformed.quarantine, load.contract, error)
         insert_quarantine(
             load.con, load.contract.table, load.file.relative, everything, load.run_id,
             into=staging.quarantine,
         )  # fmt: skip
+    return read
 
 
 def _swap_in(load: _Load, staging: _Staging, outcome: ledger.FileOutcome) -> None:
