@@ -57,6 +57,7 @@ from ingestion.validation import (
 )
 
 PartProgress = Callable[[str, int], None]  # file, rows read so far
+TEXT_HASH = "_text_hash"
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,8 @@ class _Staging:
         self.quarantine = _staging_name(self.table, "quarantine")
         self.con = load.con
         self.con.execute(
-            f"create or replace table {self.rows} as "
-            f"select * from {RAW_SCHEMA}.{load.contract.table} limit 0"
+            f"create or replace table {self.rows} as select *, null::ubigint as {TEXT_HASH} "
+            f"from {RAW_SCHEMA}.{load.contract.table} limit 0"
         )
         self.con.execute(
             f"create or replace table {self.quarantine} as select * from {QUARANTINE} limit 0"
@@ -190,7 +191,8 @@ def _stage_parts(load: _Load, staging: _Staging) -> tuple[int, tuple[str, ...]]:
     """Rows read and columns ignored."""
     read, parts, ignored = 0, 0, set()
     for text, conformed in load.parts():
-        insert_rows(load.con, staging.rows, conformed.rows, load.file.relative)
+        rows = conformed.rows.join(_text_hashes(text, load.contract), on=ROW_NUMBER)
+        insert_rows(load.con, staging.rows, rows, load.file.relative)
         insert_quarantine(
             load.con, load.contract.table, load.file.relative, conformed.quarantine,
             load.run_id, into=staging.quarantine,
@@ -202,11 +204,17 @@ def _stage_parts(load: _Load, staging: _Staging) -> tuple[int, tuple[str, ...]]:
     return read, tuple(sorted(ignored))
 
 
+def _text_hashes(text: pl.DataFrame, contract: SourceContract) -> pl.DataFrame:
+    """A hash of each row's values as written in the file: `conform` compares duplicates
+    as text, so the search across parts does too."""
+    return text.select(ROW_NUMBER, pl.struct(contract.column_names).hash().alias(TEXT_HASH))
+
+
 def _quarantine_duplicates_across_parts(load: _Load, staging: _Staging) -> None:
     """Move rows equal in every contract column to an earlier row of the file into the
-    quarantine, as `conform` does within one part (compared as loaded, i.e. typed)."""
+    quarantine, as `conform` does within one part: same text (hash) and same values."""
     names = load.contract.column_names
-    columns = ", ".join(names)
+    columns = ", ".join([TEXT_HASH, *names])
     as_text = ", ".join(f"{name} := {name}::varchar" for name in names)
     load.con.execute(
         f"create or replace temp table repeated_rows as "
@@ -263,7 +271,10 @@ def _swap_in(load: _Load, staging: _Staging, outcome: ledger.FileOutcome) -> Non
     con, contract, relative = load.con, load.contract, load.file.relative
     with transaction(con):
         delete_file_rows(con, contract.table, [contract.table], relative)
-        con.execute(f"insert into {RAW_SCHEMA}.{contract.table} select * from {staging.rows}")
+        con.execute(
+            f"insert into {RAW_SCHEMA}.{contract.table} "
+            f"select * exclude ({TEXT_HASH}) from {staging.rows}"
+        )
         con.execute(f"insert into {QUARANTINE} select * from {staging.quarantine}")
         restated = find_restatements(con, contract, relative, staging.rows)
         insert_restatements(con, contract.table, relative, restated, load.run_id)

@@ -38,6 +38,7 @@ def feedback_landing(landing) -> None:
     january = [(f"r{n}", "2025-01-03", "NORTH", "direct", "csat", 1 + n % 5) for n in range(80)]
     january[25] = january[2]  # exact duplicates, parts apart and then within one part
     january[26] = january[2]
+    january[60] = (*january[2][:5], " 3")  # the same value, written otherwise: not a duplicate
     january[30] = ("r30", "2025-01-04", "NORTH", "direct", "csat", 9)  # CSAT runs 1 to 5
     february = [(f"r{n}", "2025-02-03", "SOUTH", "online", "nps", n % 11) for n in (1, 50, 51)]
     write_text(landing / "feedback" / "feedback_2025-01.csv", feedback_csv(january))
