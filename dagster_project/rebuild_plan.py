@@ -30,7 +30,7 @@ LOAD_TIME_COLUMNS = ("_loaded_at", "loaded_at", "quarantined_at")
 
 @dataclass(frozen=True)
 class RebuildPlan:
-    state: dict[str, Any]  # the project's fingerprint and every raw table's state
+    state: dict[str, Any]  # the project's fingerprint and every input's state
     # Unique ids of the models and seeds whose inputs did not change, parents first.
     skip_in_order: tuple[str, ...]
     reason: str
@@ -52,7 +52,7 @@ def plan_rebuild(
     previous = last_build_state(con)
     if rebuild_all_because:
         return RebuildPlan(state, (), f"building every model: {rebuild_all_because}")
-    if previous is None or "inputs" not in previous:
+    if previous is None:
         return RebuildPlan(state, (), "no earlier build: building every model")
     if previous["project"] != state["project"]:
         return RebuildPlan(state, (), "the dbt project changed: building every model")

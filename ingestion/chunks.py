@@ -17,7 +17,14 @@ from typing import BinaryIO
 import polars as pl
 
 from ingestion.errors import IngestionError
-from ingestion.readers import ROW_NUMBER, csv_header, file_encoding, parse_csv, parse_jsonl
+from ingestion.readers import (
+    ROW_NUMBER,
+    csv_header,
+    decode,
+    file_encoding,
+    parse_csv,
+    parse_jsonl,
+)
 
 STREAMABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson")
 LONGEST_BLOCK = 4  # parts
@@ -50,12 +57,7 @@ def _csv_frames(path: Path, handle: BinaryIO, chunk_bytes: int) -> Iterator[pl.D
     header = None
     rows_before = 0
     for block in _blocks(handle, chunk_bytes, _csv_record_end):
-        try:
-            text = block.decode(encoding)
-        except UnicodeDecodeError as error:
-            raise IngestionError(
-                path, "the file is neither UTF-8 nor Latin-1", fix="export it as UTF-8"
-            ) from error
+        text = decode(block, path, encoding)
         if header is None:
             header = csv_header(path, text)
         else:

@@ -12,25 +12,21 @@ import polars as pl
 
 from ingestion.contracts import SourceContract
 from ingestion.errors import IngestionError
+from ingestion.load_job import LoadJob
 from ingestion.pseudonymise import pseudonymise_column
 from ingestion.readers import ROW_NUMBER
-from ingestion.validation import Conformed, DateBounds, conform, rename_to_contract
+from ingestion.validation import Conformed, conform, rename_to_contract
 
 
 def conform_text(
-    text: pl.DataFrame,
-    contract: SourceContract,
-    path: Path,
-    key: bytes,
-    bounds: DateBounds,
-    require_columns: bool = True,
+    text: pl.DataFrame, job: LoadJob, path: Path, require_columns: bool = True
 ) -> tuple[pl.DataFrame, Conformed]:
     """The text renamed to the contract with ids pseudonymised, and its conformed split."""
-    text = rename_to_contract(text, contract, path, require_columns)
-    for column in contract.columns:
+    text = rename_to_contract(text, job.contract, path, require_columns)
+    for column in job.contract.columns:
         if column.pseudonymise:
-            text = pseudonymise_column(text, column.name, key)
-    return text, conform(text, contract, bounds)
+            text = pseudonymise_column(text, column.name, job.key)
+    return text, conform(text, job.contract, job.bounds)
 
 
 def is_rejected(contract: SourceContract, read: int, quarantined: int) -> bool:

@@ -28,11 +28,12 @@ from ingestion.file_checks import (
     rejection,
 )
 from ingestion.file_rows import ensure_raw_table, replace_file_rows
+from ingestion.load_job import LoadJob, PartProgress
 from ingestion.read_ahead import read_ahead
 from ingestion.readers import read_as_text
 from ingestion.restatements import find_restatements
 from ingestion.settings import DEFAULT_HISTORY_START, Streaming
-from ingestion.streamed_load import PartProgress, StreamedFile, drop_staging, load_in_chunks
+from ingestion.streamed_load import StreamedFile, drop_staging, load_in_chunks
 from ingestion.validation import DateBounds
 
 Progress = Callable[[ledger.FileOutcome], None]
@@ -73,7 +74,7 @@ def load_source(
     (Polars and DuckDB both work outside the GIL), so the two overlap on big histories.
     Files too large to read whole are streamed in parts (see `Streaming`).
     """
-    job = _Job(
+    job = LoadJob(
         contract,
         key,
         bounds or DateBounds.until_now(DEFAULT_HISTORY_START),
@@ -104,18 +105,6 @@ def load_source(
 
 
 @dataclass(frozen=True)
-class _Job:
-    """What every file of one source's load shares."""
-
-    contract: SourceContract
-    key: bytes
-    bounds: DateBounds
-    streaming: Streaming
-    run_id: str
-    on_part: PartProgress | None
-
-
-@dataclass(frozen=True)
 class _Examined:
     """A landing file compared with the ledger and, if it is to be loaded, read and checked."""
 
@@ -138,7 +127,7 @@ class _Conformed:
 
 
 def _examine(
-    job: _Job, landing_dir: Path, path: Path, previous: dict[str, ledger.PreviousLoad]
+    job: LoadJob, landing_dir: Path, path: Path, previous: dict[str, ledger.PreviousLoad]
 ) -> _Examined:
     relative = path.relative_to(landing_dir).as_posix()
     current = ledger.FileSignature.of(path)
@@ -166,7 +155,7 @@ def _examine(
 
 
 def _settle(
-    con: duckdb.DuckDBPyConnection, job: _Job, examined: _Examined
+    con: duckdb.DuckDBPyConnection, job: LoadJob, examined: _Examined
 ) -> tuple[ledger.FileOutcome, IngestionError | None]:
     """Write what `_examine` decided: rows, quarantine and ledger entry, one transaction."""
     contract, run_id = job.contract, job.run_id
@@ -187,9 +176,7 @@ def _settle(
         return outcome, None
     if examined.decision == "stream":
         file = StreamedFile(examined.path, relative, digest, examined.signature)
-        return load_in_chunks(
-            con, contract, file, job.key, job.bounds, job.streaming, run_id, job.on_part
-        )
+        return load_in_chunks(con, job, file)
     if examined.error is not None:
         outcome = ledger.FileOutcome(
             contract.table, relative, digest, "rejected", message=str(examined.error),
@@ -216,9 +203,9 @@ def _unchanged(contract: SourceContract, relative: str, digest: str) -> ledger.F
     return ledger.FileOutcome(contract.table, relative, digest, "unchanged")
 
 
-def _conform_file(job: _Job, path: Path, relative: str, digest: str) -> _Conformed:
+def _conform_file(job: LoadJob, path: Path, relative: str, digest: str) -> _Conformed:
     contract = job.contract
-    text, conformed = conform_text(read_as_text(path), contract, path, job.key, job.bounds)
+    text, conformed = conform_text(read_as_text(path), job, path)
     read, bad = text.height, conformed.quarantine.height
     error = None
     rows = conformed.rows

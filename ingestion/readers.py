@@ -39,37 +39,38 @@ def read_as_text(path: Path) -> pl.DataFrame:
     )
 
 
-def decode(data: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, the usual Latin-1 of survey exports."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
+def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
+    """`data` in the first of `_encodings` that fits (or in `encoding`, already chosen for
+    the whole file when `data` is one part of it)."""
+    for candidate in [encoding] if encoding else _encodings(data):
         try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError as error:
-            raise IngestionError(
-                path, "the file is neither UTF-8 nor Latin-1", fix="export it as UTF-8"
-            ) from error
+            return data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+    raise IngestionError(path, "the file is neither UTF-8 nor Latin-1", fix="export it as UTF-8")
 
 
 def file_encoding(path: Path) -> str:
     """The encoding `decode` would choose for the whole file, found by streaming it, so
-    that a file read in parts decodes every part alike."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    that its parts decode alike."""
     with path.open("rb") as handle:
-        first = handle.read(1 << 20)
-        bom = first.startswith(codecs.BOM_UTF8)
+        block = handle.read(1 << 20)
+        utf8, fallback = _encodings(block)
+        decoder = codecs.getincrementaldecoder(utf8)()
         try:
-            block = first
             while block:
                 decoder.decode(block)
                 block = handle.read(1 << 20)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8-sig" if bom else "utf-8"
+            return fallback
+    return utf8
+
+
+def _encodings(start: bytes) -> tuple[str, str]:
+    """UTF-8 (with or without BOM), else Windows-1252, the usual Latin-1 of survey exports;
+    `start`: the file's first bytes."""
+    return ("utf-8-sig" if start.startswith(codecs.BOM_UTF8) else "utf-8"), "cp1252"
 
 
 def sniff_separator(header: str) -> str:

@@ -11,9 +11,9 @@ import polars as pl
 
 from ingestion.contracts import SourceContract
 from ingestion.duckdb_helpers import scalar
+from ingestion.file_rows import RAW_SCHEMA
 from ingestion.ledger import SCHEMA
 
-RAW_SCHEMA = "raw"
 COLUMNS = {
     "kind": pl.String,
     "period_month": pl.Date,

@@ -16,7 +16,7 @@ The outcome is the whole-file loader's:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,18 +45,16 @@ from ingestion.file_rows import (
     replace_file_rows,
     transaction,
 )
+from ingestion.load_job import LoadJob
 from ingestion.read_ahead import read_ahead
 from ingestion.readers import ROW_NUMBER
 from ingestion.restatements import find_restatements
-from ingestion.settings import Streaming
 from ingestion.validation import (
     Conformed,
-    DateBounds,
     check_required_columns,
     contract_names,
 )
 
-PartProgress = Callable[[str, int], None]  # file, rows read so far
 TEXT_HASH = "_text_hash"
 
 
@@ -71,18 +69,17 @@ class StreamedFile:
 @dataclass(frozen=True)
 class _Load:
     con: duckdb.DuckDBPyConnection
-    contract: SourceContract
+    job: LoadJob
     file: StreamedFile
-    key: bytes
-    bounds: DateBounds
-    streaming: Streaming
-    run_id: str
-    on_part: PartProgress | None
+
+    @property
+    def contract(self) -> SourceContract:
+        return self.job.contract
 
     def parts(self) -> Iterator[tuple[pl.DataFrame, Conformed]]:
         """The file's parts, conformed; the next is read while the caller writes this one."""
         conformed_parts = map(
-            self._conformed, read_in_chunks(self.file.path, self.streaming.chunk_bytes)
+            self._conformed, read_in_chunks(self.file.path, self.job.streaming.chunk_bytes)
         )
         columns: dict[str, str] = {}
         rows_read = 0
@@ -92,16 +89,14 @@ class _Load:
             yield text, conformed
             columns.update(names)
             rows_read += text.height
-            if self.on_part is not None:
-                self.on_part(self.file.relative, rows_read)
+            if self.job.on_part is not None:
+                self.job.on_part(self.file.relative, rows_read)
         # JSON Lines name their keys row by row: a key first seen late is still there.
         check_required_columns(self.contract, self.file.path, columns)
 
     def _conformed(self, part: pl.DataFrame) -> tuple[dict[str, str], pl.DataFrame, Conformed]:
         """The part's columns as named in the file, and the part conformed."""
-        text, conformed = conform_text(
-            part, self.contract, self.file.path, self.key, self.bounds, require_columns=False
-        )
+        text, conformed = conform_text(part, self.job, self.file.path, require_columns=False)
         return contract_names(part.columns, self.contract), text, conformed
 
     def outcome(
@@ -146,22 +141,15 @@ def _staging_name(table: str, suffix: str) -> str:
 
 
 def load_in_chunks(
-    con: duckdb.DuckDBPyConnection,
-    contract: SourceContract,
-    file: StreamedFile,
-    key: bytes,
-    bounds: DateBounds,
-    streaming: Streaming,
-    run_id: str,
-    on_part: PartProgress | None = None,
+    con: duckdb.DuckDBPyConnection, job: LoadJob, file: StreamedFile
 ) -> tuple[ledger.FileOutcome, IngestionError | None]:
-    load = _Load(con, contract, file, key, bounds, streaming, run_id, on_part)
+    load = _Load(con, job, file)
     staging = _Staging(load)
     try:
         return _load_staged(load, staging)
     except IngestionError as error:
         outcome = load.outcome("rejected", 0, 0, str(error))
-        replace_file_rows(con, {contract.table: None}, outcome, run_id)
+        replace_file_rows(con, {job.contract.table: None}, outcome, job.run_id)
         return outcome, error
     finally:
         staging.drop()
@@ -195,7 +183,7 @@ def _stage_parts(load: _Load, staging: _Staging) -> tuple[int, tuple[str, ...]]:
         insert_rows(load.con, staging.rows, rows, load.file.relative)
         insert_quarantine(
             load.con, load.contract.table, load.file.relative, conformed.quarantine,
-            load.run_id, into=staging.quarantine,
+            load.job.run_id, into=staging.quarantine,
         )  # fmt: skip
         read, parts = read + text.height, parts + 1
         ignored.update(conformed.ignored_columns)
@@ -233,9 +221,9 @@ def _quarantine_duplicates_across_parts(load: _Load, staging: _Staging) -> None:
     )
     load.con.execute(
         f"insert into {staging.quarantine} select ?, ?, _source_row, 'all columns', "
-        "'all columns: exact duplicate of row ' || first_row || ' of this file', raw_values, "
-        "?, now()::timestamp from repeated_rows",
-        [load.contract.table, load.file.relative, load.run_id],
+        f"'all columns: ' || {duplicate_of.format('first_row')}, raw_values, ?, "
+        "now()::timestamp from repeated_rows",
+        [load.contract.table, load.file.relative, load.job.run_id],
     )
     load.con.execute(
         f"delete from {staging.rows} where _source_row in (select _source_row from repeated_rows)"
@@ -260,7 +248,7 @@ def _stage_every_row_quarantined(load: _Load, staging: _Staging, error: Ingestio
         read += text.height
         everything = quarantine_everything(text, conformed.quarantine, load.contract, error)
         insert_quarantine(
-            load.con, load.contract.table, load.file.relative, everything, load.run_id,
+            load.con, load.contract.table, load.file.relative, everything, load.job.run_id,
             into=staging.quarantine,
         )  # fmt: skip
     return read
@@ -277,5 +265,5 @@ def _swap_in(load: _Load, staging: _Staging, outcome: ledger.FileOutcome) -> Non
         )
         con.execute(f"insert into {QUARANTINE} select * from {staging.quarantine}")
         restated = find_restatements(con, contract, relative, staging.rows)
-        insert_restatements(con, contract.table, relative, restated, load.run_id)
-        ledger.record(con, outcome, load.run_id)
+        insert_restatements(con, contract.table, relative, restated, load.job.run_id)
+        ledger.record(con, outcome, load.job.run_id)

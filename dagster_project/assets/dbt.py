@@ -83,8 +83,9 @@ def dbt_models(
     warehouse: WarehouseResource,
     config: ModelBuildConfig,
 ):
-    """Models whose raw inputs did not change are not run: they are reported materialized
-    with `rebuilt: false`, so their checks and the publish still run downstream."""
+    """Models whose inputs did not change are not run (see rebuild_plan.py): they are
+    reported materialized with `rebuilt: false`, so their checks and the publish still
+    run downstream."""
     nodes = {
         spec.metadata["dagster_dbt/unique_id"]: spec.key
         for spec in context.assets_def.specs
@@ -107,7 +108,7 @@ def dbt_models(
         yield dg.Output(
             None,
             output_name=context.assets_def.get_output_name_for_asset_key(nodes[node]),
-            metadata={"rebuilt": False, "why": "no input raw table changed since the last build"},
+            metadata={"rebuilt": False, "why": "no input changed since the last build"},
         )
     outputs = {
         e.output_name: context.asset_key_for_output(e.output_name)
