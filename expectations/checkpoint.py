@@ -149,4 +149,13 @@ def _site(docs_dir: Path) -> dict:
             "class_name": "DefaultSiteIndexBuilder",
             "validation_results_limit": DOCS_RESULTS_LIMIT,
         },
+        # GX prints sampled and observed values unescaped: see expectations/data_docs.py.
+        "site_section_builders": {
+            "validations": {
+                "renderer": {
+                    "module_name": "expectations.data_docs",
+                    "class_name": "EscapedValidationResultsPageRenderer",
+                }
+            }
+        },
     }
