@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh
+bash scripts/setup-duckdb-clients.sh
 bash scripts/ensure-chromium.sh
 export PATH="$PWD/.venv/bin:$PATH"
 echo "==> ruff"
