@@ -1,7 +1,9 @@
 """Load the landing files into the warehouse without Dagster: `python -m ingestion load`.
 
 The same loaders the Dagster assets run, with a line per file loaded, for scripting and
-for debugging a delivery.
+for debugging a delivery. `python -m ingestion re-pseudonymise` adopts a new
+pseudonymisation key: the sources holding employee ids are reloaded under it by the next
+run (see ingestion/key_guard.py).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import uuid
 import duckdb
 
 from ingestion.contracts import CONTRACTS
-from ingestion.errors import SourceLoadError
+from ingestion.errors import IngestionError, SourceLoadError
+from ingestion.key_guard import KeyChangedError, repseudonymise
 from ingestion.ledger import FileOutcome
 from ingestion.pseudonymise import load_key
 from ingestion.registry import load_registry
@@ -34,7 +37,7 @@ def _print_part(file: str, rows_read: int) -> None:
     print(f"{file}: {rows_read:,} rows read so far (streamed in parts)", flush=True)
 
 
-def load_all(settings: Settings) -> list[SourceLoadError]:
+def load_all(settings: Settings) -> list[Exception]:
     """Every source, each file in its own transaction; rejected files are collected."""
     from ingestion.loader import load_source
 
@@ -42,7 +45,7 @@ def load_all(settings: Settings) -> list[SourceLoadError]:
     key = load_key(settings.key_file)
     bounds = DateBounds.until_now(settings.history_start)
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    errors = []
+    errors: list[Exception] = []
     with duckdb.connect(str(settings.warehouse_path)) as con:
         for contract in CONTRACTS.values():
             try:
@@ -57,7 +60,7 @@ def load_all(settings: Settings) -> list[SourceLoadError]:
                     streaming=settings.streaming,
                     on_part=_print_part,
                 )
-            except SourceLoadError as error:
+            except (SourceLoadError, KeyChangedError) as error:
                 errors.append(error)
         try:
             load_registry(con, settings.landing_dir, run_id)
@@ -66,10 +69,23 @@ def load_all(settings: Settings) -> list[SourceLoadError]:
     return errors
 
 
+def repseudonymise_all(settings: Settings) -> None:
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        files = repseudonymise(con, settings.landing_dir, load_key(settings.key_file))
+    print(f"{len(files)} file(s) will be reloaded under the new key by the next run.")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingestion", description=__doc__)
-    parser.add_argument("command", choices=["load"])
-    parser.parse_args(argv)
+    parser.add_argument("command", choices=["load", "re-pseudonymise"])
+    command = parser.parse_args(argv).command
+    if command == "re-pseudonymise":
+        try:
+            repseudonymise_all(Settings.from_env())
+        except IngestionError as error:
+            print(error, file=sys.stderr)
+            return 1
+        return 0
     errors = load_all(Settings.from_env())
     for error in errors:
         print(error, file=sys.stderr)

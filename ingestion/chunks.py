@@ -9,7 +9,6 @@ every frame names the rows as the whole-file reader would.
 from __future__ import annotations
 
 import codecs
-import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -18,12 +17,13 @@ import polars as pl
 
 from ingestion.errors import IngestionError
 from ingestion.readers import (
-    ROW_NUMBER,
     csv_header,
     decode,
     file_encoding,
+    has_utf16_bom,
     parse_csv,
     parse_jsonl,
+    read_as_text,
 )
 
 STREAMABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson")
@@ -31,25 +31,24 @@ LONGEST_BLOCK = 4  # parts
 
 
 def can_stream(path: Path) -> bool:
-    return path.suffix.lower() in STREAMABLE_SUFFIXES
+    """CSV and JSON Lines, but not UTF-16 text: blocks are cut at a newline byte, and its
+    newline is two bytes (Excel's "Unicode text" exports are small enough to read whole)."""
+    return path.suffix.lower() in STREAMABLE_SUFFIXES and not has_utf16_bom(path)
 
 
 def read_in_chunks(path: Path, chunk_bytes: int) -> Iterator[pl.DataFrame]:
-    """Frames of all-text columns plus `_source_row`, together the rows of the whole file."""
+    """Frames of all-text columns plus `_source_row`, together the rows of the whole file;
+    a file that cannot be cut comes whole, as one frame."""
     if path.stat().st_size == 0:
         raise IngestionError(path, "the file is empty", fix="re-export it from the source system")
-    is_csv = path.suffix.lower() == ".csv"
-    rows_before = 0
+    if not can_stream(path):
+        yield read_as_text(path)
+        return
     with path.open("rb") as handle:
-        if is_csv:
-            frames = _csv_frames(path, handle, chunk_bytes)
+        if path.suffix.lower() == ".csv":
+            yield from _csv_frames(path, handle, chunk_bytes)
         else:
-            frames = _jsonl_frames(path, handle, chunk_bytes)
-        for frame in frames:
-            yield frame.with_row_index(ROW_NUMBER, offset=rows_before + 1).with_columns(
-                pl.col(ROW_NUMBER).cast(pl.Int64)
-            )
-            rows_before += frame.height
+            yield from _jsonl_frames(path, handle, chunk_bytes)
 
 
 def _csv_frames(path: Path, handle: BinaryIO, chunk_bytes: int) -> Iterator[pl.DataFrame]:
@@ -68,11 +67,12 @@ def _csv_frames(path: Path, handle: BinaryIO, chunk_bytes: int) -> Iterator[pl.D
 
 
 def _jsonl_frames(path: Path, handle: BinaryIO, chunk_bytes: int) -> Iterator[pl.DataFrame]:
+    lines_before = 0
     for block in _blocks(handle, chunk_bytes, _line_end):
-        if block.startswith(codecs.BOM_UTF8):
-            block = block[len(codecs.BOM_UTF8) :]
+        block = block.removeprefix(codecs.BOM_UTF8)
         if block.strip():
-            yield parse_jsonl(path, io.BytesIO(block))
+            yield parse_jsonl(path, block, lines_before)
+        lines_before += block.count(b"\n")
 
 
 def _blocks(

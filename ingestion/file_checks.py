@@ -14,19 +14,24 @@ from ingestion.contracts import SourceContract
 from ingestion.errors import IngestionError
 from ingestion.load_job import LoadJob
 from ingestion.pseudonymise import pseudonymise_column
-from ingestion.readers import ROW_NUMBER
+from ingestion.readers import ROW_NUMBER, csv_separator
 from ingestion.validation import Conformed, conform, rename_to_contract
+
+REJECTED_KIND = "file rejected: too many invalid rows"
 
 
 def conform_text(
     text: pl.DataFrame, job: LoadJob, path: Path, require_columns: bool = True
 ) -> tuple[pl.DataFrame, Conformed]:
-    """The text renamed to the contract with ids pseudonymised, and its conformed split."""
+    """The text renamed to the contract with ids pseudonymised, and its conformed split.
+    `path`'s header says how to read it: whole, or `text` is one part of it."""
     text = rename_to_contract(text, job.contract, path, require_columns)
     for column in job.contract.columns:
         if column.pseudonymise:
             text = pseudonymise_column(text, column.name, job.key)
-    return text, conform(text, job.contract, job.bounds)
+    # A `;`-separated file is a European export, where a point may group thousands.
+    european = csv_separator(path) == ";"
+    return text, conform(text, job.contract, job.bounds, point_may_group_thousands=european)
 
 
 def is_rejected(contract: SourceContract, read: int, quarantined: int) -> bool:
@@ -56,6 +61,7 @@ def quarantine_everything(
         ROW_NUMBER,
         pl.lit(None, dtype=pl.String).alias("column_name"),
         pl.lit(f"file rejected: {error.problem}").alias("reason"),
+        pl.lit(REJECTED_KIND).alias("reason_kind"),
         pl.struct(contract.column_names).struct.json_encode().alias("raw_values"),
     )
     return pl.concat([invalid, valid]).sort(ROW_NUMBER)

@@ -16,6 +16,11 @@ from ingestion.readers import ROW_NUMBER
 
 RAW_SCHEMA = "raw"
 QUARANTINE = f"{ledger.SCHEMA}.quarantine"
+# Named in every insert: `reason_kind` was added last, after tables already existed.
+QUARANTINE_COLUMNS = (
+    "source, file_path, source_row, column_name, reason, reason_kind, raw_values, run_id, "
+    "quarantined_at"
+)
 DUCKDB_TYPES = {
     pl.String: "varchar",
     pl.Int64: "bigint",
@@ -112,8 +117,9 @@ def insert_quarantine(
         return
     with registered(con, "incoming_quarantine", quarantine):
         con.execute(
-            f"insert into {into} select ?, ?, {ROW_NUMBER}, column_name, "
-            "reason, raw_values, ?, now()::timestamp from incoming_quarantine",
+            f"insert into {into} ({QUARANTINE_COLUMNS}) select ?, ?, {ROW_NUMBER}, "
+            "column_name, reason, reason_kind, raw_values, ?, now()::timestamp "
+            "from incoming_quarantine",
             [source, relative, run_id],
         )
 

@@ -61,6 +61,11 @@ create table if not exists {SCHEMA}.publish_log (
     report_month date,
     published_at timestamp not null
 );
+create table if not exists {SCHEMA}.blocked_publishes (
+    run_id varchar not null,
+    blocked_at timestamp not null,
+    failures varchar not null
+);
 create table if not exists {SCHEMA}.quarantine (
     source varchar not null,
     file_path varchar not null,
@@ -71,6 +76,9 @@ create table if not exists {SCHEMA}.quarantine (
     run_id varchar not null,
     quarantined_at timestamp not null
 );
+-- The reason without its values and row numbers, so that alike problems count together;
+-- added after the table, so that warehouses from before it get it too: inserts name columns.
+alter table {SCHEMA}.quarantine add column if not exists reason_kind varchar;
 """
 
 

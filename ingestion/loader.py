@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from ingestion import ledger
+from ingestion import landing, ledger
 from ingestion.chunks import can_stream
 from ingestion.contracts import SourceContract
 from ingestion.duckdb_helpers import registered
@@ -28,6 +28,7 @@ from ingestion.file_checks import (
     rejection,
 )
 from ingestion.file_rows import ensure_raw_table, replace_file_rows
+from ingestion.key_guard import check_key
 from ingestion.load_job import LoadJob, PartProgress
 from ingestion.read_ahead import read_ahead
 from ingestion.readers import read_as_text
@@ -52,9 +53,9 @@ class SourceLoadReport:
 
 
 def landing_files(contract: SourceContract, landing_dir: Path) -> list[Path]:
-    folder = landing_dir / contract.folder
-    found = {path for pattern in contract.patterns for path in folder.glob(pattern)}
-    return sorted(path for path in found if path.is_file())
+    """Every entry matching the contract's patterns, links and directories included:
+    `_examine` rejects those that must not be read, so that each gets a ledger row."""
+    return landing.matching_entries(landing_dir / contract.folder, contract.patterns)
 
 
 def load_source(
@@ -83,6 +84,8 @@ def load_source(
         on_part,
     )
     ledger.ensure_schema(con)
+    if any(column.pseudonymise for column in contract.columns):
+        check_key(con, key)
     ensure_raw_table(con, contract)
     drop_staging(con, contract.table)
     previous = ledger.previous_loads(con, contract.table)
@@ -130,6 +133,10 @@ def _examine(
     job: LoadJob, landing_dir: Path, path: Path, previous: dict[str, ledger.PreviousLoad]
 ) -> _Examined:
     relative = path.relative_to(landing_dir).as_posix()
+    try:
+        landing.check_readable(path, landing_dir)
+    except IngestionError as error:
+        return _Examined(path, relative, landing.NOT_READ, None, "load", error=error)
     current = ledger.FileSignature.of(path)
     before = previous.get(relative)
     same_file = before is not None and before.signature == current
@@ -182,12 +189,15 @@ def _settle(
             contract.table, relative, digest, "rejected", message=str(examined.error),
             signature=examined.signature,
         )  # fmt: skip
-        replace_file_rows(con, {contract.table: None}, outcome, run_id)
+        nothing = pl.DataFrame(schema={c.name: c.dtype for c in contract.columns})
+        replace_file_rows(
+            con, {contract.table: None}, outcome, run_id,
+            restatements=_restated(con, contract, relative, nothing),
+        )  # fmt: skip
         return outcome, examined.error
     conformed = examined.conformed
     outcome = replace(conformed.outcome, signature=examined.signature)
-    with registered(con, "incoming_rows", conformed.rows):
-        restated = find_restatements(con, contract, relative, "incoming_rows")
+    restated = _restated(con, contract, relative, conformed.rows)
     replace_file_rows(
         con,
         {contract.table: conformed.rows},
@@ -197,6 +207,13 @@ def _settle(
         restatements=restated,
     )
     return outcome, conformed.error
+
+
+def _restated(
+    con: duckdb.DuckDBPyConnection, contract: SourceContract, relative: str, rows: pl.DataFrame
+) -> pl.DataFrame:
+    with registered(con, "incoming_rows", rows):
+        return find_restatements(con, contract, relative, "incoming_rows")
 
 
 def _unchanged(contract: SourceContract, relative: str, digest: str) -> ledger.FileOutcome:

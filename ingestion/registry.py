@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 import yaml
 
-from ingestion import ledger
+from ingestion import landing, ledger
 from ingestion.errors import IngestionError, SourceLoadError
 from ingestion.file_rows import RAW_SCHEMA, replace_file_rows
 from ingestion.loader import SourceLoadReport
@@ -35,6 +35,15 @@ ASSUMPTION_DEFAULTS = {
     "horizon_years": 3.0,
     "benefit_risk_haircut": 0.10,
 }
+# A registry file is a page of YAML: anything far larger is not one, and is not parsed.
+MAX_FILE_BYTES = 1_000_000
+# Values quoted in messages are cut to this length: messages are published.
+QUOTED_VALUE_LENGTH = 40
+# A bound on month counts that keeps them plausible, and within a bigint.
+MAX_MONTHS = 1200
+KINDS = {dict: "a mapping (key: value lines)", list: "a list", str: "text"}
+# The kind of every registry quarantine row (the reason itself names key and value).
+REJECTED_KIND = "invalid initiative file"
 LINEAGE = (
     "_source_file varchar not null, _source_row bigint not null, _loaded_at timestamp not null"
 )
@@ -59,8 +68,9 @@ create table if not exists {RAW_SCHEMA}.initiative_objectives (
 
 
 def registry_files(landing_dir: Path) -> list[Path]:
-    folder = landing_dir / FOLDER
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    """Every entry named *.yaml or *.yml, links and directories included: `_load_file`
+    rejects those that must not be read, so that each gets a ledger row."""
+    return landing.matching_entries(landing_dir / FOLDER, ("*.yaml", "*.yml"))
 
 
 def load_registry(
@@ -74,39 +84,76 @@ def load_registry(
     report = SourceLoadReport(SOURCE)
     errors: list[IngestionError] = []
     for path in registry_files(landing_dir):
-        relative = path.relative_to(landing_dir).as_posix()
-        digest = ledger.content_hash(path)
-        before = previous.get(relative)
-        if before is not None and before.content_hash == digest and before.status == "loaded":
-            report.files.append(ledger.FileOutcome(SOURCE, relative, digest, "unchanged"))
-            continue
-        try:
-            tables = parse_initiative(path)
-        except IngestionError as error:
-            outcome = ledger.FileOutcome(
-                SOURCE, relative, digest, "rejected", rows_read=1, rows_quarantined=1,
-                message=str(error),
-            )  # fmt: skip
-            replace_file_rows(con, dict.fromkeys(TABLES), outcome, run_id, _quarantine(error))
-            report.files.append(outcome)
-            errors.append(error)
-            continue
-        outcome = ledger.FileOutcome(SOURCE, relative, digest, "loaded", rows_read=1, rows_loaded=1)
-        replace_file_rows(con, tables, outcome, run_id)
+        outcome, error = _load_file(con, path, landing_dir, previous, run_id)
         report.files.append(outcome)
+        if error is not None:
+            errors.append(error)
     if errors:
         raise SourceLoadError(SOURCE, errors)
     return report
 
 
+def _load_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    landing_dir: Path,
+    previous: dict[str, ledger.PreviousLoad],
+    run_id: str,
+) -> tuple[ledger.FileOutcome, IngestionError | None]:
+    """Load one registry file, or reject it with a ledger and a quarantine row: whatever
+    is wrong with one file, the files after it still load."""
+    relative = path.relative_to(landing_dir).as_posix()
+    digest = landing.NOT_READ
+    try:
+        landing.check_readable(path, landing_dir)
+        digest = ledger.content_hash(path)
+        before = previous.get(relative)
+        if before is not None and before.content_hash == digest and before.status == "loaded":
+            return ledger.FileOutcome(SOURCE, relative, digest, "unchanged"), None
+        tables = parse_initiative(path)
+    except IngestionError as error:
+        return _reject(con, relative, digest, error, run_id), error
+    except Exception as error:
+        # The last line of defence, for what the checks below do not foresee. Only the
+        # exception's type is named: its text may quote the file at length.
+        unexpected = IngestionError(
+            path,
+            f"could not be read ({type(error).__name__})",
+            fix="compare the file with docs/initiative-registry.md",
+        )
+        return _reject(con, relative, digest, unexpected, run_id), unexpected
+    outcome = ledger.FileOutcome(SOURCE, relative, digest, "loaded", rows_read=1, rows_loaded=1)
+    replace_file_rows(con, tables, outcome, run_id)
+    return outcome, None
+
+
+def _reject(
+    con: duckdb.DuckDBPyConnection,
+    relative: str,
+    digest: str,
+    error: IngestionError,
+    run_id: str,
+) -> ledger.FileOutcome:
+    outcome = ledger.FileOutcome(
+        SOURCE, relative, digest, "rejected", rows_read=1, rows_quarantined=1, message=str(error)
+    )
+    replace_file_rows(con, dict.fromkeys(TABLES), outcome, run_id, _quarantine(error))
+    return outcome
+
+
 def _quarantine(error: IngestionError) -> pl.DataFrame:
+    """One row naming the key at fault. No raw values: the file stays in the landing
+    folder, the reason quotes the value at fault (shortened), and a copy of the text would
+    copy whatever a file holds into tables that are published."""
     return pl.DataFrame(
         {
             ROW_NUMBER: [error.row or 1],
             "column_name": [error.column],
             "reason": [error.problem],
-            "raw_values": [Path(error.path).read_text(errors="replace")],
-        }
+            "reason_kind": [REJECTED_KIND],
+            "raw_values": [None],
+        },
+        schema_overrides={"column_name": pl.String, "raw_values": pl.String},
     )
 
 
@@ -116,17 +163,17 @@ def parse_initiative(path: Path) -> dict[str, pl.DataFrame | None]:
     initiative_id = _require(spec, "id", str, path)
     unit_type = _require(spec, "unit_type", str, path)
     if unit_type not in UNIT_TYPES:
-        _fail(path, "unit_type", f"'{unit_type}' is not one of {', '.join(UNIT_TYPES)}")
+        _fail(path, "unit_type", f"{_quoted(unit_type)} is not one of {', '.join(UNIT_TYPES)}")
     costs = _require(spec, "costs", dict, path)
-    assumptions = {**ASSUMPTION_DEFAULTS, **(spec.get("assumptions") or {})}
+    assumptions = {**ASSUMPTION_DEFAULTS, **_optional(spec, "assumptions", dict, path, {})}
     initiative = {
         "initiative_id": initiative_id,
         "initiative_name": _require(spec, "name", str, path),
-        "owner": spec.get("owner"),
-        "description": spec.get("description"),
+        "owner": _optional(spec, "owner", str, path, None),
+        "description": _optional(spec, "description", str, path, None),
         "unit_type": unit_type,
-        "baseline_months": int(spec.get("baseline_months", 6)),
-        "ramp_up_months": int(spec.get("ramp_up_months", 0)),
+        "baseline_months": _months(spec, "baseline_months", 6, path),
+        "ramp_up_months": _months(spec, "ramp_up_months", 0, path),
         "development_cost": _number(costs, "development", path, "costs.development"),
         "implementation_cost": _number(costs, "implementation", path, "costs.implementation"),
         "running_cost_monthly": _number(costs, "running_monthly", path, "costs.running_monthly"),
@@ -151,15 +198,18 @@ def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
 
 
 def _units(spec: dict, initiative_id: str, unit_type: str, path: Path) -> list[dict[str, Any]]:
-    population = [str(unit) for unit in _require(spec, "population", list, path)]
+    population = [
+        _unit_id(unit, path, f"population[{number}]")
+        for number, unit in enumerate(_require(spec, "population", list, path), start=1)
+    ]
     go_lives: dict[str, dt.date] = {}
     for number, entry in enumerate(_require(spec, "rollout", list, path), start=1):
         where = f"rollout[{number}]"
         if not isinstance(entry, dict) or "unit" not in entry:
             _fail(path, f"{where}.unit", "each roll-out entry needs a unit")
-        unit = str(entry["unit"])
+        unit = _unit_id(entry["unit"], path, f"{where}.unit")
         if unit not in population:
-            _fail(path, f"{where}.unit", f"'{unit}' is not in the population")
+            _fail(path, f"{where}.unit", f"{_quoted(unit)} is not in the population")
         go_lives[unit] = _date(entry.get("go_live"), path, f"{where}.go_live")
     return [
         {"initiative_id": initiative_id, "unit_type": unit_type, "unit_id": unit,
@@ -168,10 +218,19 @@ def _units(spec: dict, initiative_id: str, unit_type: str, path: Path) -> list[d
     ]  # fmt: skip
 
 
+def _unit_id(value: Any, path: Path, name: str) -> str:
+    """Unit ids are text; a plain number (a line numbered 7) is taken as its digits."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        _fail(path, name, f"expected a unit id, found {_kind(value)}")
+    return str(value)
+
+
 def _objectives(spec: dict, initiative_id: str, path: Path) -> list[dict[str, Any]]:
     rows = []
-    for number, entry in enumerate(spec.get("objectives") or [], start=1):
+    for number, entry in enumerate(_optional(spec, "objectives", list, path, []), start=1):
         where = f"objectives[{number}]"
+        if not isinstance(entry, dict):
+            _fail(path, where, f"expected {KINDS[dict]}, found {_kind(entry)}")
         direction = entry.get("direction")
         if direction not in ("increase", "decrease"):
             _fail(path, f"{where}.direction", "must be 'increase' or 'decrease'")
@@ -188,9 +247,29 @@ def _objectives(spec: dict, initiative_id: str, path: Path) -> list[dict[str, An
     return rows
 
 
+class _RegistryLoader(yaml.SafeLoader):
+    """Safe YAML without aliases. Each alias repeats what its anchor holds, so nested ones
+    grow exponentially (a 1 KB file can expand to gigabytes); registry files need none."""
+
+    def __init__(self, text: str, path: Path) -> None:
+        super().__init__(text)
+        self.path = path
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            raise IngestionError(
+                self.path,
+                "YAML aliases (*name) are not supported in registry files",
+                row=self.peek_event().start_mark.line + 1,
+                fix="write the value out in full instead of referring to an anchor (&name)",
+            )
+        return super().compose_node(parent, index)
+
+
 def _read_yaml(path: Path) -> dict:
+    loader = _RegistryLoader(_read_text(path), path)
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = loader.get_single_data()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise IngestionError(
@@ -199,9 +278,32 @@ def _read_yaml(path: Path) -> dict:
             row=mark.line + 1 if mark else None,
             fix="check indentation and colons on that line (a YAML linter helps)",
         ) from error
+    finally:
+        loader.dispose()
     if not isinstance(spec, dict):
         raise IngestionError(path, "expected a mapping of initiative fields at the top level")
     return spec
+
+
+def _read_text(path: Path) -> str:
+    """The file's text; reading stops past the size limit."""
+    with path.open("rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise IngestionError(
+            path,
+            f"larger than {MAX_FILE_BYTES:,} bytes, the limit for a registry file; not parsed",
+            fix="check that this is the right file: a registry file is a page of YAML",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise IngestionError(
+            path,
+            f"not UTF-8 (byte 0x{data[error.start]:02x}: saved as Latin-1 or Windows-1252?)",
+            row=data[: error.start].count(b"\n") + 1,
+            fix="save the file as UTF-8 (in most editors: Save as..., Encoding: UTF-8)",
+        ) from error
 
 
 def _fail(path: Path, key: str, problem: str) -> NoReturn:
@@ -212,19 +314,42 @@ def _require(spec: dict, key: str, kind: type, path: Path, parent: str = "") -> 
     name = f"{parent}.{key}" if parent else key
     if spec.get(key) is None:
         _fail(path, name, "required field missing")
-    if not isinstance(spec[key], kind):
-        _fail(path, name, f"expected {kind.__name__}, found {type(spec[key]).__name__}")
-    return spec[key]
+    return _optional(spec, key, kind, path, None, name)
+
+
+def _optional(
+    spec: dict, key: str, kind: type, path: Path, default: Any, name: str | None = None
+) -> Any:
+    """`spec[key]` if it is a `kind`, `default` if it is absent or null."""
+    value = spec.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, kind):
+        _fail(path, name or key, f"expected {KINDS[kind]}, found {_kind(value)}")
+    return value
+
+
+def _months(spec: dict, key: str, default: int, path: Path) -> int:
+    value = spec.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        _fail(path, key, f"expected a whole number, found {_quoted(value)}")
+    if not 0 <= value <= MAX_MONTHS:
+        _fail(path, key, f"{value} is not a number of months from 0 to {MAX_MONTHS}")
+    return value
 
 
 def _number(spec: dict, key: str, path: Path, name: str) -> float:
     value = spec.get(key)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        _fail(path, name, f"expected a number, found {value!r}")
+        _fail(path, name, f"expected a number, found {_quoted(value)}")
     return float(value)
 
 
 def _date(value: Any, path: Path, name: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        _fail(path, name, f"expected a date (YYYY-MM-DD), found a date and time {value}")
     if isinstance(value, dt.date):
         return value
     if value is None:
@@ -232,4 +357,20 @@ def _date(value: Any, path: Path, name: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        _fail(path, name, f"'{value}' is not a date (YYYY-MM-DD)")
+        _fail(path, name, f"{_quoted(value)} is not a date (YYYY-MM-DD)")
+
+
+def _kind(value: Any) -> str:
+    """A YAML value as a message describes it: its kind, or the value itself, cut short."""
+    for kind, words in KINDS.items():
+        if isinstance(value, kind):
+            return words
+    return "nothing" if value is None else _quoted(value)
+
+
+def _quoted(value: Any) -> str:
+    """`value` as quoted in a message: its repr, cut short."""
+    text = repr(value)
+    if len(text) <= QUOTED_VALUE_LENGTH:
+        return text
+    return f"{text[:QUOTED_VALUE_LENGTH]}... ({len(text)} characters)"

@@ -1,7 +1,9 @@
 """Restatements: rows that change what was already reported, shown rather than silent.
 
-Two kinds: late rows dated in a month the serving file has already published, and rows
-whose key another file already delivered (the latest load wins in staging).
+Three kinds: late rows dated in a month the serving file has already published, rows
+whose key another file already delivered (the latest load wins in staging), and rows a
+re-delivered file no longer holds (retracted: they leave raw and, at the next build, the
+incremental models).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from ingestion.duckdb_helpers import scalar
 from ingestion.file_rows import RAW_SCHEMA
 from ingestion.ledger import SCHEMA
 
+RETRACTED = "rows retracted"
 COLUMNS = {
     "kind": pl.String,
     "period_month": pl.Date,
@@ -25,12 +28,13 @@ COLUMNS = {
 def find_restatements(
     con: duckdb.DuckDBPyConnection, contract: SourceContract, relative: str, new_rows: str
 ) -> pl.DataFrame:
-    """What the rows of `new_rows` (a relation: the file's rows about to be written, or
-    just written) restate; other files' rows are in the raw table."""
+    """What the rows of `new_rows` (a relation: the file's rows about to be written)
+    restate; the raw table still holds the file's earlier load and other files' rows."""
     return pl.concat(
         [
             _late_rows(con, contract, new_rows),
             _redelivered_keys(con, contract, relative, new_rows),
+            _retracted_rows(con, contract, relative, new_rows),
         ]
     )
 
@@ -74,6 +78,33 @@ def _redelivered_keys(
             "period_month": [None] * len(found),
             "rows_restated": [count for _, count in found],
             "detail": [f"replaces rows of {other}" for other, _ in found],
+        },
+        schema=COLUMNS,
+    )
+
+
+def _retracted_rows(
+    con: duckdb.DuckDBPyConnection, contract: SourceContract, relative: str, new_rows: str
+) -> pl.DataFrame:
+    """Keys the file's earlier load held and this delivery of it does not."""
+    same_key = " and ".join(f"incoming.{key} = earlier.{key}" for key in contract.key)
+    month = (
+        f"cast(date_trunc('month', earlier.{contract.event_column}) as date)"
+        if contract.event_column
+        else "cast(null as date)"
+    )
+    found = con.execute(
+        f"select {month} as period_month, count(*) from {RAW_SCHEMA}.{contract.table} as earlier "
+        f"where earlier._source_file = ? and not exists "
+        f"(select 1 from {new_rows} as incoming where {same_key}) group by 1 order by 1",
+        [relative],
+    ).fetchall()
+    return pl.DataFrame(
+        {
+            "kind": [RETRACTED] * len(found),
+            "period_month": [month for month, _ in found],
+            "rows_restated": [count for _, count in found],
+            "detail": ["in the earlier delivery of this file, not in this one"] * len(found),
         },
         schema=COLUMNS,
     )

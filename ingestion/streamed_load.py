@@ -37,6 +37,7 @@ from ingestion.file_checks import (
 )
 from ingestion.file_rows import (
     QUARANTINE,
+    QUARANTINE_COLUMNS,
     RAW_SCHEMA,
     delete_file_rows,
     insert_quarantine,
@@ -50,6 +51,7 @@ from ingestion.read_ahead import read_ahead
 from ingestion.readers import ROW_NUMBER
 from ingestion.restatements import find_restatements
 from ingestion.validation import (
+    DUPLICATE_KIND,
     Conformed,
     check_required_columns,
     contract_names,
@@ -220,10 +222,10 @@ def _quarantine_duplicates_across_parts(load: _Load, staging: _Staging) -> None:
         f"where contains(quarantined.reason, {duplicate_of.format('repeated._source_row')})"
     )
     load.con.execute(
-        f"insert into {staging.quarantine} select ?, ?, _source_row, 'all columns', "
-        f"'all columns: ' || {duplicate_of.format('first_row')}, raw_values, ?, "
-        "now()::timestamp from repeated_rows",
-        [load.contract.table, load.file.relative, load.job.run_id],
+        f"insert into {staging.quarantine} ({QUARANTINE_COLUMNS}) select ?, ?, _source_row, "
+        f"'all columns', 'all columns: ' || {duplicate_of.format('first_row')}, ?, "
+        "raw_values, ?, now()::timestamp from repeated_rows",
+        [load.contract.table, load.file.relative, DUPLICATE_KIND, load.job.run_id],
     )
     load.con.execute(
         f"delete from {staging.rows} where _source_row in (select _source_row from repeated_rows)"
@@ -258,12 +260,16 @@ def _swap_in(load: _Load, staging: _Staging, outcome: ledger.FileOutcome) -> Non
     """The staged file replaces its earlier load, in one transaction."""
     con, contract, relative = load.con, load.contract, load.file.relative
     with transaction(con):
+        # Before the earlier load of the file is deleted: retracted rows are found in it.
+        restated = find_restatements(con, contract, relative, staging.rows)
         delete_file_rows(con, contract.table, [contract.table], relative)
         con.execute(
             f"insert into {RAW_SCHEMA}.{contract.table} "
             f"select * exclude ({TEXT_HASH}) from {staging.rows}"
         )
-        con.execute(f"insert into {QUARANTINE} select * from {staging.quarantine}")
-        restated = find_restatements(con, contract, relative, staging.rows)
+        con.execute(
+            f"insert into {QUARANTINE} ({QUARANTINE_COLUMNS}) "
+            f"select {QUARANTINE_COLUMNS} from {staging.quarantine}"
+        )
         insert_restatements(con, contract.table, relative, restated, load.job.run_id)
         ledger.record(con, outcome, load.job.run_id)

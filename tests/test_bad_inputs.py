@@ -13,10 +13,19 @@ import pytest
 from ingestion.contracts import FEEDBACK, HR_SURVEY, OPERATIONS_TASKS, QC_INSPECTIONS, SALES_ORDERS
 from ingestion.errors import SourceLoadError
 from ingestion.loader import load_source
+from ingestion.registry import load_registry
+from ingestion.settings import Streaming
 from ingestion.validation import DateBounds
+from serving.contract import QUALITY_RELATIONS
 from tests.helpers import TEST_KEY, feedback_csv, scalar, write_text
 
 BOUNDS = DateBounds(history_start=dt.date(2015, 1, 1), latest=dt.datetime(2026, 11, 1))
+TINY_PARTS = Streaming(above_bytes=0, chunk_bytes=150)
+WHOLE_AND_STREAMED = pytest.mark.parametrize(
+    "streaming", [None, TINY_PARTS], ids=["whole", "streamed"]
+)
+ORDERS_HEADER = ("order_id", "customer_id", "product_id", "region", "channel", "order_date",
+                 "amount", "margin")  # fmt: skip
 
 
 def feedback_rows(count: int) -> list[tuple]:
@@ -34,8 +43,8 @@ def landing(tmp_path):
     return tmp_path / "landing"
 
 
-def load(con, landing, contract=FEEDBACK):
-    return load_source(con, contract, landing, TEST_KEY, bounds=BOUNDS)
+def load(con, landing, contract=FEEDBACK, streaming=None):
+    return load_source(con, contract, landing, TEST_KEY, bounds=BOUNDS, streaming=streaming)
 
 
 def assert_every_row_accounted_for(con):
@@ -294,3 +303,280 @@ def test_fixed_file_reloads_once_and_cleanly(con, landing):
     assert scalar(con, "select count(*) from raw.feedback_responses") == 41
     assert quarantined(con) == []
     assert scalar(con, "select count(*) from audit.load_accounting where status = 'loaded'") == 2
+
+
+def orders_csv(last_amount: str, separator: str = ",") -> str:
+    """40 valid orders and one whose amount is `last_amount` (as written in the file)."""
+    rows = [
+        [f"o{n}", "c1", "p1", "NORTH", "direct", "2025-01-05", "100.5", "30"] for n in range(40)
+    ]
+    rows.append(["bad", "c1", "p1", "NORTH", "direct", "2025-01-05", last_amount, "30"])
+    return "".join(separator.join(row) + "\n" for row in [ORDERS_HEADER, *rows])
+
+
+AMBIGUOUS_COMMA = (
+    "amount: '12,500' is ambiguous: a thousands separator or a decimal comma; "
+    "export numbers without thousands separators"
+)
+AMBIGUOUS_POINT = (
+    "amount: '12.500' is ambiguous: a thousands separator or a decimal point; "
+    "export numbers without thousands separators"
+)
+
+
+@pytest.mark.parametrize(
+    ("separator", "amount", "reason"),
+    [
+        (",", '"12,500"', AMBIGUOUS_COMMA),
+        (";", "12,500", AMBIGUOUS_COMMA),
+        (";", "12.500", AMBIGUOUS_POINT),
+        (",", '"1,234,567"', "amount: '1,234,567' is not a valid number"),
+        (";", "1.234,50", "amount: '1.234,50' is not a valid number"),
+        (",", "1 234", "amount: '1 234' is not a valid number"),
+    ],
+)
+def test_thousands_separators_are_quarantined_not_guessed(con, landing, separator, amount, reason):
+    write_text(landing / "sales" / "orders_2025-01.csv", orders_csv(amount, separator))
+
+    load(con, landing, SALES_ORDERS)
+
+    assert quarantined(con) == [(41, "amount", reason)]
+    assert_every_row_accounted_for(con)
+
+
+@pytest.mark.parametrize(
+    ("separator", "amount", "value"),
+    [(",", '"12,5"', 12.5), (";", "12,50", 12.5), (",", "12.500", 12.5), ("\t", "12.500", 12.5),
+     (";", "12.5", 12.5), (";", "0,125", 0.125), (";", "1234,567", 1234.567)],
+)  # fmt: skip
+def test_unambiguous_decimal_marks_load(con, landing, separator, amount, value):
+    write_text(landing / "sales" / "orders_2025-01.csv", orders_csv(amount, separator))
+
+    load(con, landing, SALES_ORDERS)
+
+    assert quarantined(con) == []
+    assert scalar(con, "select amount from raw.sales_orders where order_id = 'bad'") == value
+
+
+def test_a_point_is_ambiguous_in_every_part_of_a_semicolon_file(con, landing):
+    write_text(landing / "sales" / "orders_2025-01.csv", orders_csv("12.500", ";"))
+
+    report = load(con, landing, SALES_ORDERS, streaming=TINY_PARTS)
+
+    assert report.total("rows_loaded") == 40
+    assert quarantined(con) == [(41, "amount", AMBIGUOUS_POINT)]
+
+
+def test_a_grouped_whole_number_stays_invalid(con, landing):
+    rows = [*feedback_rows(40), ("bad", "2025-01-03", "NORTH", "direct", "nps", "1.000")]
+    write_text(landing / "feedback" / "feedback_2025-01.csv", feedback_csv(rows, ";"))
+
+    load(con, landing)
+
+    assert quarantined(con) == [(41, "score", "score: '1.000' is not a valid whole number")]
+
+
+@WHOLE_AND_STREAMED
+def test_blank_lines_in_a_csv_are_not_rows(con, landing, streaming):
+    rows = feedback_rows(40)
+    text = feedback_csv(rows[:20]) + "\n  \n" + feedback_csv(rows[20:]).split("\n", 1)[1]
+    write_text(landing / "feedback" / "feedback_2025-01.csv", text + "\n\r\n \t \n")
+
+    report = load(con, landing, streaming=streaming)
+
+    assert (report.total("rows_read"), report.total("rows_loaded")) == (40, 40)
+    assert scalar(con, "select status from audit.load_ledger") == "loaded"
+    assert scalar(con, "select max(_source_row) from raw.feedback_responses") == 40
+    assert_every_row_accounted_for(con)
+
+
+@WHOLE_AND_STREAMED
+def test_a_csv_line_of_separators_only_is_still_a_row(con, landing, streaming):
+    write_text(
+        landing / "feedback" / "feedback_2025-01.csv",
+        feedback_csv(feedback_rows(40)) + ",,,,,\n\n",
+    )
+
+    report = load(con, landing, streaming=streaming)
+
+    assert (report.total("rows_read"), report.total("rows_loaded")) == (41, 40)
+    ((row, columns, reason),) = quarantined(con)
+    assert (row, columns) == (41, "response_id, response_date, region, channel, survey, score")
+    assert reason.startswith("response_id: missing value; response_date: missing value")
+
+
+def task_line(number: int, **changes: object) -> str:
+    task = {
+        "task_id": f"T{number}", "process": "invoice_entry", "task_type": "entry",
+        "department": "Finance", "team": "FIN-AP", "employee_id": "E00001",
+        "started_at": "2025-01-02T09:00:00", "ended_at": "2025-01-02T09:30:00",
+        "status": "completed", "error_flag": False, "rework_flag": False, "ai_assisted": False,
+    }  # fmt: skip
+    return json.dumps({**task, **changes})
+
+
+@WHOLE_AND_STREAMED
+def test_blank_json_lines_are_not_rows_and_rows_keep_their_line_numbers(con, landing, streaming):
+    lines = [task_line(n) for n in range(40)]
+    lines.insert(20, "   ")
+    lines.insert(30, task_line(99, status="lost"))
+    text = "\n".join(lines) + "\n\n \n"
+    write_text(landing / "operations" / "tasks_2025-01.jsonl", text)
+
+    report = load(con, landing, OPERATIONS_TASKS, streaming=streaming)
+
+    assert (report.total("rows_read"), report.total("rows_loaded")) == (41, 40)
+    assert quarantined(con) == [(31, "status", "status: 'lost' is not one of completed, abandoned")]
+    assert scalar(con, "select max(_source_row) from raw.operations_tasks") == 42
+
+
+@WHOLE_AND_STREAMED
+def test_json_lines_polars_cannot_read_are_quarantined_naming_their_row(con, landing, streaming):
+    lines = [task_line(n) for n in range(100)]
+    lines[10] = '["T10", "invoice_entry"]'
+    lines[20] = "7"
+    lines[30] = task_line(30, error_flag=3)
+    lines[40] = task_line(40).replace('"status"', '"duration": NaN, "status"')
+    lines[50] = task_line(50).replace('"status"', '"duration": -Infinity, "status"')
+    write_text(landing / "operations" / "tasks_2025-01.jsonl", "\n".join(lines) + "\n")
+
+    report = load(con, landing, OPERATIONS_TASKS, streaming=streaming)
+
+    assert (report.total("rows_read"), report.total("rows_loaded")) == (100, 95)
+    assert quarantined(con) == [
+        (11, "all columns", "all columns: row 11 is not a JSON object"),
+        (21, "all columns", "all columns: row 21 is not a JSON object"),
+        (31, "error_flag", "error_flag: '3' is not a valid true/false value"),
+        (41, "all columns", "all columns: row 41 is not valid JSON (NaN or Infinity)"),
+        (51, "all columns", "all columns: row 51 is not valid JSON (NaN or Infinity)"),
+    ]
+    assert_every_row_accounted_for(con)
+
+
+def test_json_values_of_mixed_types_are_read_as_written(con, landing):
+    """`1` after `false` fails Polars' typed read: the file is read line by line, as text."""
+    lines = [task_line(n) for n in range(40)]
+    written = task_line(40, error_flag=1, team=7).replace('"entry"', "12.50")
+    write_text(landing / "operations" / "tasks_2025-01.jsonl", "\n".join([*lines, written]) + "\n")
+
+    load(con, landing, OPERATIONS_TASKS)
+
+    assert quarantined(con) == []
+    row = con.execute(
+        "select error_flag, task_type, team from raw.operations_tasks where task_id = 'T40'"
+    ).fetchall()
+    assert row == [(True, "12.50", "7")]
+
+
+def test_two_header_columns_for_one_contract_column_name_both(con, landing):
+    header = "wave,response_date,employee_id,department,team,équipe,job_satisfaction," \
+        "self_rated_productivity,enps_score,ai_tool_usage"  # fmt: skip
+    row = "2025Q1,2025-03-10,E00001,IT,IT-OPS,IT-OPS,4,4,8,none"
+    write_text(landing / "hr_surveys" / "survey_2025Q1.csv", f"{header}\n{row}\n")
+
+    with pytest.raises(SourceLoadError) as raised:
+        load(con, landing, HR_SURVEY)
+
+    assert (
+        "survey_2025Q1.csv, row 0, column 'team': two columns of the header, 'team' and "
+        "'équipe', are both read as column 'team'. Fix: keep one of them in the export"
+    ) in str(raised.value)
+    assert_every_row_accounted_for(con)
+
+
+@WHOLE_AND_STREAMED
+@pytest.mark.parametrize("bom", [codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE], ids=["le", "be"])
+def test_utf16_excel_unicode_text_export_loads(con, landing, bom, streaming):
+    text = feedback_csv(feedback_rows(40), "\t").replace("\n", "\r\n")
+    encoding = "utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be"
+    path = landing / "feedback" / "feedback_2025-01.csv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(bom + text.encode(encoding))
+
+    report = load(con, landing, streaming=streaming)
+
+    assert (report.total("rows_read"), report.total("rows_loaded")) == (40, 40)
+    assert scalar(con, "select region from raw.feedback_responses limit 1") == "NORTH"
+
+
+def test_utf16_without_byte_order_mark_is_rejected_with_the_fix(con, landing):
+    text = feedback_csv(feedback_rows(3), "\t")
+    write_text(landing / "feedback" / "feedback_2025-01.csv", text, encoding="utf-16-le")
+
+    with pytest.raises(SourceLoadError) as raised:
+        load(con, landing)
+
+    message = str(raised.value)
+    assert (
+        "feedback_2025-01.csv: the file looks like UTF-16 (or binary) without a byte-order "
+        "mark. Fix: export it as UTF-8"
+    ) in message
+    assert not any(ord(character) < 32 for character in message.replace("\n", ""))
+
+
+def quarantine_summary(con) -> list[tuple]:
+    (summary,) = [r for r in QUALITY_RELATIONS if r.name == "quarantine_summary"]
+    return con.execute(f"{summary.select_sql} order by all").fetchall()
+
+
+@WHOLE_AND_STREAMED
+def test_quarantine_summary_has_one_line_per_kind_of_reason(con, landing, streaming):
+    rows = feedback_rows(400)
+    rows += rows[:10]  # ten duplicates, each of another row
+    rows += [(f"x{n}", "2025-01-03", "NORTH", "direct", "nps", 11 + n) for n in range(10)]
+    write_text(landing / "feedback" / "feedback_2025-01.csv", feedback_csv(rows))
+
+    load(con, landing, streaming=streaming)
+
+    file = "feedback/feedback_2025-01.csv"
+    assert quarantine_summary(con) == [
+        ("feedback_responses", file, "all columns",
+         "all columns: exact duplicate of an earlier row of this file", 10),
+        ("feedback_responses", file, "score", "score: above the maximum", 10),
+    ]  # fmt: skip
+    assert scalar(con, "select count(distinct reason) from audit.quarantine") == 20
+
+
+@WHOLE_AND_STREAMED
+def test_rows_of_a_rejected_file_have_a_reason_kind(con, landing, streaming):
+    rows = [*feedback_rows(30), *[(f"x{n}", "2025-01-03", "NORTH", "direct", "nps", 11 + n)
+                                  for n in range(3)]]  # fmt: skip
+    write_text(landing / "feedback" / "feedback_2025-01.csv", feedback_csv(rows))
+
+    with pytest.raises(SourceLoadError):
+        load(con, landing, streaming=streaming)
+
+    kinds = con.execute(
+        "select reason_kind, count(*) from audit.quarantine group by all order by all"
+    ).fetchall()
+    assert kinds == [("file rejected: too many invalid rows", 30), ("score: above the maximum", 3)]
+
+
+def test_an_older_quarantine_table_gains_reason_kind(con, landing):
+    con.execute("create schema audit")
+    con.execute(
+        "create table audit.quarantine (source varchar not null, file_path varchar not null, "
+        "source_row bigint not null, column_name varchar, reason varchar not null, "
+        "raw_values varchar, run_id varchar not null, quarantined_at timestamp not null)"
+    )
+    con.execute("insert into audit.quarantine values ('x', 'x.csv', 1, 'a', 'a: old', '{}', "
+                "'r0', now())")  # fmt: skip
+    bad = ("bad", "2025-01-03", "NORTH", "direct", "nps", 11)
+
+    load_with_one_bad_feedback_row(con, landing, bad)
+
+    assert con.execute(
+        "select source, reason_kind from audit.quarantine order by source"
+    ).fetchall() == [("feedback_responses", "score: above the maximum"), ("x", None)]
+    assert ("x", "x.csv", "a", "a: old", 1) in quarantine_summary(con)
+
+
+def test_rejected_initiative_file_has_a_reason_kind(con, tmp_path):
+    write_text(tmp_path / "initiatives" / "broken.yaml", "id: [oops\n")
+
+    with pytest.raises(SourceLoadError):
+        load_registry(con, tmp_path)
+
+    assert con.execute("select column_name, reason_kind from audit.quarantine").fetchall() == [
+        (None, "invalid initiative file")
+    ]

@@ -1,5 +1,6 @@
 """The loader: idempotent reruns, replaced files, quarantine and the accounting identity."""
 
+import datetime as dt
 import os
 import time
 
@@ -8,11 +9,16 @@ import pytest
 
 from ingestion import ledger
 from ingestion.contracts import FEEDBACK, HR_ROSTER
-from ingestion.errors import SourceLoadError
+from ingestion.errors import IngestionError, SourceLoadError
+from ingestion.key_guard import KeyChangedError, repseudonymise
 from ingestion.loader import load_source
 from ingestion.pseudonymise import pseudonym
 from tests.helpers import TEST_KEY, feedback_csv, scalar, write_text
 
+ROSTER = (
+    "employee_id,department,team,hire_date,exit_date\n"
+    "E1,Finance,FIN-AP,2020-01-01,\nE2,Finance,FIN-AP,2021-01-01,\n"
+)
 GOOD_ROWS = [
     ("r1", "2025-01-03", "NORTH", "direct", "csat", 5),
     ("r2", "2025-01-04", "SOUTH", "online", "nps", 9),
@@ -169,3 +175,67 @@ def test_employee_ids_are_pseudonymised_with_the_key(con, landing):
     stored = scalar(con, "select employee_id from raw.hr_roster")
     assert stored == pseudonym(TEST_KEY, "E00042")
     assert "E00042" not in stored and len(stored) == 64
+
+
+def test_rows_a_redelivered_file_no_longer_holds_are_recorded_as_retracted(con, landing):
+    write_text(landing / "feedback" / "feedback_2025-01.csv", feedback_csv(GOOD_ROWS))
+    load_feedback(con, landing)
+
+    write_text(landing / "feedback" / "feedback_2025-01.csv", feedback_csv(GOOD_ROWS[:2]))
+    load_feedback(con, landing)
+
+    retracted = con.execute(
+        "select file_path, period_month, rows_restated from audit.restatements "
+        "where kind = 'rows retracted'"
+    ).fetchall()
+    assert retracted == [("feedback/feedback_2025-01.csv", dt.date(2025, 1, 1), 1)]
+    assert scalar(con, "select count(*) from raw.feedback_responses") == 2
+
+
+def test_a_rejected_redelivery_retracts_every_row_of_the_earlier_load(con, landing):
+    write_text(landing / "feedback" / "feedback_2025-01.csv", feedback_csv(GOOD_ROWS))
+    load_feedback(con, landing)
+
+    write_text(landing / "feedback" / "feedback_2025-01.csv", "response_id\n")
+    with pytest.raises(SourceLoadError):
+        load_feedback(con, landing)
+
+    assert scalar(
+        con, "select sum(rows_restated) from audit.restatements where kind = 'rows retracted'"
+    ) == len(GOOD_ROWS)
+
+
+def test_another_pseudonymisation_key_is_refused_until_re_pseudonymised(con, landing):
+    write_text(landing / "hr_roster" / "roster.csv", ROSTER)
+    load_source(con, HR_ROSTER, landing, TEST_KEY)
+    other_key = b"another-key"
+
+    with pytest.raises(KeyChangedError, match="re-pseudonymise") as refused:
+        load_source(con, HR_ROSTER, landing, other_key)
+    assert TEST_KEY.decode() not in str(refused.value)
+    assert other_key.decode() not in str(refused.value)
+
+    assert repseudonymise(con, landing, other_key) == ["hr_roster/roster.csv"]
+    load_source(con, HR_ROSTER, landing, other_key)
+    ids = {row[0] for row in con.execute("select employee_id from raw.hr_roster").fetchall()}
+    assert ids == {pseudonym(other_key, "E1"), pseudonym(other_key, "E2")}
+
+
+def test_re_pseudonymising_refuses_when_a_loaded_file_is_gone(con, landing):
+    roster = write_text(landing / "hr_roster" / "roster.csv", ROSTER)
+    load_source(con, HR_ROSTER, landing, TEST_KEY)
+    roster.unlink()
+
+    with pytest.raises(IngestionError, match="no longer in the landing folder"):
+        repseudonymise(con, landing, b"another-key")
+    assert scalar(con, "select count(*) from raw.hr_roster") == 2
+
+
+def test_a_hostile_file_name_is_data_not_sql(con, landing):
+    name = "feedback_2025-01'); drop table audit.load_ledger; --.csv"
+    write_text(landing / "feedback" / name, feedback_csv(GOOD_ROWS))
+
+    load_feedback(con, landing)
+
+    assert scalar(con, "select file_path from audit.load_ledger") == f"feedback/{name}"
+    assert scalar(con, "select count(*) from raw.feedback_responses") == len(GOOD_ROWS)

@@ -285,7 +285,9 @@ def test_rows_quarantined_at_load_lower_validity(con, dbt_copy):
             (50, "'2024-06-03T09:00:00'"),
         ):
             copy.execute(
-                "insert into audit.quarantine select 'operations_tasks', 'operations/x.jsonl', "
+                "insert into audit.quarantine (source, file_path, source_row, column_name, "
+                "reason, raw_values, run_id, quarantined_at) "
+                "select 'operations_tasks', 'operations/x.jsonl', "
                 f"i, 'started_at', 'test', {raw.format(start=start)}, 'test', now()::timestamp "
                 f"from range({count}) t(i), intermediate.int_report_month"
             )

@@ -1,5 +1,7 @@
 """Initiative registry: YAML → raw tables, and errors that name file, line and key."""
 
+import time
+
 import duckdb
 import pytest
 
@@ -66,3 +68,184 @@ def test_missing_go_live_names_the_key(con, tmp_path):
         load_registry(con, tmp_path)
     assert scalar(con, "select count(*) from raw.initiatives") == 0
     assert scalar(con, "select rows_quarantined from audit.load_ledger") == 1
+
+
+def bomb(levels: int) -> str:
+    """A registry file whose population is `levels` nested aliases, each repeating the one
+    before nine times (the "billion laughs"): 9**levels units from a file of about 1 KB."""
+    lines = ['lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, levels + 1):
+        aliases = ", ".join([f"*lol{level - 1}"] * 9)
+        lines.append(f"lol{level}: &lol{level} [{aliases}]")
+    return VALID.replace(
+        "population: [S1, S2, S3]", "\n".join(lines) + f"\npopulation: *lol{levels}"
+    )
+
+
+def ledger_rows(con) -> list[tuple]:
+    return con.execute(
+        "select file_path, status, rows_read, rows_loaded, rows_quarantined "
+        "from audit.load_ledger order by file_path"
+    ).fetchall()
+
+
+def quarantine_rows(con) -> list[tuple]:
+    return con.execute(
+        "select file_path, source_row, column_name, reason, raw_values from audit.quarantine"
+    ).fetchall()
+
+
+def test_yaml_alias_bomb_is_rejected_at_once(con, tmp_path):
+    write_text(tmp_path / "initiatives" / "bomb.yaml", bomb(levels=9))
+    started = time.perf_counter()
+
+    with pytest.raises(SourceLoadError) as raised:
+        load_registry(con, tmp_path)
+
+    assert time.perf_counter() - started < 0.5
+    assert (
+        "bomb.yaml, row 5: YAML aliases (*name) are not supported in registry files. "
+        "Fix: write the value out in full instead of referring to an anchor (&name)"
+    ) in str(raised.value)
+    assert ledger_rows(con) == [("initiatives/bomb.yaml", "rejected", 1, 0, 1)]
+
+
+def test_registry_file_above_the_size_limit_is_not_parsed(con, tmp_path):
+    write_text(tmp_path / "initiatives" / "big.yaml", VALID + "# padding\n" * 110_000)
+
+    with pytest.raises(
+        SourceLoadError,
+        match=r"big\.yaml: larger than 1,000,000 bytes, the limit for a registry file; not parsed",
+    ):
+        load_registry(con, tmp_path)
+    assert ledger_rows(con) == [("initiatives/big.yaml", "rejected", 1, 0, 1)]
+
+
+BAD_FILES = {
+    "whole number as a word": (
+        VALID + "baseline_months: twelve\n",
+        "column 'baseline_months': expected a whole number, found 'twelve'",
+    ),
+    "fractional months": (
+        VALID + "ramp_up_months: 1.5\n",
+        "column 'ramp_up_months': expected a whole number, found 1.5",
+    ),
+    "months beyond a bigint": (
+        VALID + f"baseline_months: {10**30}\n",
+        f"column 'baseline_months': {10**30} is not a number of months from 0 to 1200",
+    ),
+    "objective as text": (
+        VALID + "  - cut handling time by 20%\n",
+        "column 'objectives[2]': expected a mapping (key: value lines), found text",
+    ),
+    "objectives as a mapping": (
+        VALID.split("objectives:")[0] + "objectives: {metric: revenue}\n",
+        "column 'objectives': expected a list, found a mapping (key: value lines)",
+    ),
+    "assumptions as a list": (
+        VALID.replace("assumptions: {loaded_hourly_cost: 48}", "assumptions: [48]"),
+        "column 'assumptions': expected a mapping (key: value lines), found a list",
+    ),
+    "costs as a number": (
+        VALID.replace(
+            "costs: {development: 200000, implementation: 50000, running_monthly: 8000}",
+            "costs: 258000",
+        ),
+        "column 'costs': expected a mapping (key: value lines), found 258000",
+    ),
+    "owner as a list": (
+        VALID + "owner: [Ana, Ben]\n",
+        "column 'owner': expected text, found a list",
+    ),
+    "population entry as a mapping": (
+        VALID.replace("population: [S1, S2, S3]", "population: [S1, S2, {unit: S3}]"),
+        "column 'population[3]': expected a unit id, found a mapping (key: value lines)",
+    ),
+    "roll-out unit as a list": (
+        VALID.replace("{unit: S1,", "{unit: [S1],"),
+        "column 'rollout[1].unit': expected a unit id, found a list",
+    ),
+    "go-live with a time": (
+        VALID.replace("go_live: 2025-10-01}", "go_live: 2025-10-01 09:00:00}"),
+        "column 'rollout[1].go_live': expected a date (YYYY-MM-DD), "
+        "found a date and time 2025-10-01 09:00:00",
+    ),
+    "long unknown unit type": (
+        VALID.replace("unit_type: support_team", "unit_type: " + "x" * 100),
+        f"column 'unit_type': '{'x' * 39}... (102 characters) is not one of "
+        "production_line, support_team, region, department, rnd_team",
+    ),
+}
+
+
+def load_before_a_valid_file(con, tmp_path, write_bad) -> str:
+    """Write a bad `a.yaml` (by `write_bad(path)`) and a valid `b.yaml` sorted after it;
+    load both and return the error message of the run."""
+    write_bad(tmp_path / "initiatives" / "a.yaml")
+    write_text(tmp_path / "initiatives" / "b.yaml", VALID)
+
+    with pytest.raises(SourceLoadError) as raised:
+        load_registry(con, tmp_path)
+
+    assert ledger_rows(con) == [
+        ("initiatives/a.yaml", "rejected", 1, 0, 1),
+        ("initiatives/b.yaml", "loaded", 1, 1, 0),
+    ]
+    assert scalar(con, "select list(initiative_id) from raw.initiatives") == ["support-copilot"]
+    return str(raised.value)
+
+
+@pytest.mark.parametrize(("text", "problem"), BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_malformed_registry_file_names_the_key_and_the_files_after_it_load(
+    con, tmp_path, text, problem
+):
+    message = load_before_a_valid_file(con, tmp_path, lambda path: write_text(path, text))
+
+    assert f"a.yaml, {problem}" in message
+    column, reason = problem.removeprefix("column '").split("': ", 1)
+    assert quarantine_rows(con) == [("initiatives/a.yaml", 1, column, reason, None)]
+
+
+def test_latin1_registry_file_is_rejected_as_not_utf8(con, tmp_path):
+    text = VALID.replace("name: Support copilot", "name: Assistant für Kundendienst")
+    message = load_before_a_valid_file(
+        con, tmp_path, lambda path: write_text(path, text, encoding="latin-1")
+    )
+
+    assert (
+        "a.yaml, row 2: not UTF-8 (byte 0xfc: saved as Latin-1 or Windows-1252?). "
+        "Fix: save the file as UTF-8 (in most editors: Save as..., Encoding: UTF-8)"
+    ) in message
+    assert quarantine_rows(con) == [
+        (
+            "initiatives/a.yaml", 2, None,
+            "not UTF-8 (byte 0xfc: saved as Latin-1 or Windows-1252?)", None,
+        )
+    ]  # fmt: skip
+
+
+def test_directory_named_like_a_registry_file_is_rejected(con, tmp_path):
+    message = load_before_a_valid_file(con, tmp_path, lambda path: path.mkdir(parents=True))
+
+    assert "a.yaml: a directory, not a file; not read" in message
+    assert quarantine_rows(con) == [
+        ("initiatives/a.yaml", 1, None, "a directory, not a file; not read", None)
+    ]
+    assert (
+        scalar(con, "select content_hash from audit.load_ledger where file_path like '%a.yaml'")
+        == "not read"
+    )
+
+
+def test_unforeseen_error_rejects_the_file_naming_only_the_exception_type(con, tmp_path):
+    # Nesting this deep exhausts the YAML composer's recursion.
+    deep = VALID + "notes: " + "[" * 5000 + "]" * 5000 + "\n"
+    message = load_before_a_valid_file(con, tmp_path, lambda path: write_text(path, deep))
+
+    assert (
+        "a.yaml: could not be read (RecursionError). "
+        "Fix: compare the file with docs/initiative-registry.md"
+    ) in message
+    assert quarantine_rows(con) == [
+        ("initiatives/a.yaml", 1, None, "could not be read (RecursionError)", None)
+    ]
