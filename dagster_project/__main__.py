@@ -15,8 +15,12 @@ import datetime as dt
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from ingestion.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from dagster import ExecuteInProcessResult
 
 # Progress per asset and per file, without the engine's debug events.
 CONSOLE_AT_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -37,52 +41,27 @@ def _generate_demo_data(settings: Settings, scale: float) -> None:
     generate(settings.landing_dir, scale=scale)
 
 
-def run_pipeline(day: dt.date | None = None, rebuild_all: bool = False) -> bool:
+def run_pipeline(day: dt.date | None = None, rebuild_all: bool = False) -> ExecuteInProcessResult:
     import dagster as dg
 
     from dagster_project.dbt_project import prepare_manifest
+    from dagster_project.stale_runs import execute_guarded
 
     prepare_manifest()
     from dagster_project.definitions import defs
 
     job = defs.resolve_job_def("full_pipeline")
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
+        result = execute_guarded(
+            job,
+            instance,
             run_config={
                 **CONSOLE_AT_INFO,
                 "ops": {"dbt_models": {"config": {"rebuild_all": rebuild_all}}},
             },
             partition_key=day.isoformat() if day else None,
         )
-    return result.success
-
-
-def _summary(settings: Settings) -> str:
-    import duckdb
-
-    from ingestion.duckdb_helpers import scalar
-
-    lines = ["", "Results:"]
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        tables = con.execute(
-            "select schema_name || '.' || table_name from duckdb_tables() "
-            "where schema_name in ('raw', 'marts') order by 1"
-        ).fetchall()
-        for (table,) in tables:
-            rows = scalar(con, f"select count(*) from {table}")
-            lines.append(f"  {table}: {rows:,} rows")
-    lines += [
-        "",
-        f"  warehouse (pipeline's own; dbt and Dagster write it): {settings.warehouse_path}",
-        f"  serving file (open this one from BI tools, read-only): {settings.serving_path}",
-        f"  dashboard (open in a browser): {settings.serving_path.parent / 'dashboard/index.html'}",
-        f"  data quality reports: {settings.quality_docs_dir / 'index.html'}",
-        f"  landing files: {settings.landing_dir}",
-        f"  Dagster runs: {os.environ['DAGSTER_HOME']} (browse with `dagster dev`)",
-    ]
-    return "\n".join(lines)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,11 +88,22 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     if args.demo:
         _generate_demo_data(settings, args.scale)
-    succeeded = run_pipeline(args.day, args.rebuild_all)
-    print(_summary(settings))
+    from dagster_project.stale_runs import PipelineAlreadyRunning
+
+    try:
+        result = run_pipeline(args.day, args.rebuild_all)
+    except PipelineAlreadyRunning as running:
+        print(running, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=sys.stderr)
+        return 130
+    from dagster_project.run_summary import summary
+
+    print(summary(settings, result))
     elapsed = time.perf_counter() - started
-    print(f"\n{'Pipeline succeeded' if succeeded else 'Pipeline FAILED'} in {elapsed:.0f} s.")
-    return 0 if succeeded else 1
+    print(f"\n{'Pipeline succeeded' if result.success else 'Pipeline FAILED'} in {elapsed:.0f} s.")
+    return 0 if result.success else 1
 
 
 if __name__ == "__main__":

@@ -3,15 +3,28 @@ tables and the marts: an error-severity failure stops everything downstream, pub
 included, so the serving file keeps the last good data. Warnings are reported only.
 
 On a raw table loaded from landing files, the row checks read only the rows of the files
-this run loaded (a daily run validates its day); row counts and other aggregates still
-read the whole table."""
+loaded since the table's last passing validation (a daily run validates its day, and rows
+that failed stay under check until they are fixed); row counts and other aggregates still
+read the whole table. A validation that crashes is recorded as a failure, so the publish
+gate (expectations/gate.py) never mistakes it for a pass."""
 
+import datetime as dt
 from pathlib import Path
 
 import dagster as dg
 
 from dagster_project.resources import WarehouseResource
-from expectations import SuiteOutcome, record_outcome, relations, validate_relation
+from expectations import (
+    ExpectationOutcome,
+    SuiteOutcome,
+    record_outcome,
+    relations,
+    suite_for,
+    validate_relation,
+)
+from expectations.audit import TABLE as RESULTS_TABLE
+from expectations.audit import ensure_table
+from expectations.gate import open_failures, record_blocked_publish
 from ingestion.contracts import CONTRACTS
 from ingestion.ledger import SCHEMA as AUDIT_SCHEMA
 
@@ -19,13 +32,24 @@ FILE_LOADED_TABLES = {f"raw.{contract.table}": contract.table for contract in CO
 
 
 def _failures_table(outcome: SuiteOutcome) -> str:
-    lines = ["| severity | expectation | column | unexpected | samples |", "|---|---|---|---|---|"]
+    lines = [
+        "| severity | expectation | column | unexpected | observed | samples |",
+        "|---|---|---|---|---|---|",
+    ]
     lines += [
         f"| {e.severity} | {e.expectation_type} | {e.column or ''} | {e.unexpected_count or ''} "
-        f"| {', '.join(str(v) for v in e.sample_values)} |"
+        f"| {_cell(e.observed_value)} | {', '.join(_cell(v) for v in e.sample_values)} |"
         for e in outcome.failures
     ]
     return "\n".join(lines)
+
+
+def _cell(value: object) -> str:
+    """A value as Markdown table text: no pipes, no line breaks, no markup, kept short."""
+    text = "" if value is None else str(value)
+    text = "".join(c if c.isprintable() else " " for c in text).replace("|", "/")
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    return text if len(text) <= 80 else text[:79] + "\u2026"
 
 
 def _result(outcome: SuiteOutcome) -> dg.AssetCheckResult:
@@ -53,14 +77,44 @@ def _result(outcome: SuiteOutcome) -> dg.AssetCheckResult:
     )
 
 
-def _loaded_by_run(relation: str, run_id: str) -> str | None:
-    """The rows of the files this run loaded into a raw table, as a filter."""
+def rows_not_yet_passed(relation: str) -> str | None:
+    """The rows of a raw table's files loaded since its last passing validation, as a
+    filter: this run's files, and any that failed before and were not fixed."""
     table = FILE_LOADED_TABLES.get(relation)
     if table is None:
         return None
+    last_pass = (
+        f"select max(validated_at) from (select validated_at from {RESULTS_TABLE} "
+        f"where relation = '{relation}' and where_clause is null group by run_id, validated_at "
+        "having bool_and(success or severity <> 'error'))"
+    )
     return (
         f"_source_file in (select file_path from {AUDIT_SCHEMA}.load_ledger "
-        f"where source = '{table}' and run_id = '{run_id}' and status = 'loaded')"
+        f"where source = '{table}' and status = 'loaded' "
+        f"and loaded_at >= coalesce(({last_pass}), '-infinity'::timestamp))"
+    )
+
+
+def crashed_outcome(relation: str, run_id: str, error: Exception) -> SuiteOutcome:
+    """A validation that could not run, as a failed error-level expectation."""
+    failure = ExpectationOutcome(
+        expectation_type="validation_ran",
+        column=None,
+        severity="error",
+        success=False,
+        unexpected_count=None,
+        unexpected_percent=None,
+        sample_values=[],
+        observed_value=f"could not run: {type(error).__name__}",
+        exception=str(error)[:500],
+    )
+    return SuiteOutcome(
+        relation=relation,
+        suite=suite_for(relation)["name"],
+        run_id=run_id,
+        rows_validated=0,
+        expectations=[failure],
+        validated_at=dt.datetime.now(),
     )
 
 
@@ -74,14 +128,21 @@ def build_suite_check(relation: str) -> dg.AssetChecksDefinition:
     )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
         with warehouse.connect() as con:
-            outcome = validate_relation(
-                con,
-                relation,
-                run_id=context.run.run_id,
-                docs_dir=Path(warehouse.quality_docs_dir),
-                new_rows=_loaded_by_run(relation, context.run.run_id),
-            )
+            ensure_table(con)
+            try:
+                outcome = validate_relation(
+                    con,
+                    relation,
+                    run_id=context.run.run_id,
+                    docs_dir=Path(warehouse.quality_docs_dir),
+                    new_rows=rows_not_yet_passed(relation),
+                )
+            except Exception as error:
+                record_outcome(con, crashed_outcome(relation, context.run.run_id, error))
+                raise
             record_outcome(con, outcome)
+            if not outcome.passed:  # said at once: later steps may not run to say it
+                record_blocked_publish(con, context.run.run_id, open_failures(con, relations()))
         return _result(outcome)
 
     return _check

@@ -3,7 +3,6 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from dagster_project.assets.dashboard import roi_dashboard
 from dagster_project.assets.dbt import dbt_daily_models, dbt_models
 from dagster_project.assets.ingestion import initiative_registry, source_assets
 from dagster_project.assets.publish import serving_file
@@ -25,7 +24,6 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             dbt_daily_models,
             dbt_models,
             serving_file,
-            roi_dashboard,
             quality_docs,
         ],
         asset_checks=suite_checks,

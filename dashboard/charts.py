@@ -104,9 +104,15 @@ def _tick_labels(ticks: list[float], value_format: Formatter) -> list[str]:
     labels = [_TRAILING_ZEROS.sub(_drop_zeros, value_format(tick)) for tick in ticks]
     if len(set(labels)) == len(labels):
         return labels
-    step = ticks[1] - ticks[0]
-    decimals = next(d for d in range(10) if abs(round(step, d) - step) < step * 1e-6)
+    decimals = _decimals(ticks[1] - ticks[0])
     return [f"{tick:,.{decimals}f}".replace("-", "\u2212") for tick in ticks]
+
+
+def _decimals(step: float) -> int:
+    """Decimals that show a tick step exactly: 0.25 needs 2, 2e-9 needs 9, 25 needs 0."""
+    exponent = math.floor(math.log10(step))
+    mantissa = round(step / 10**exponent, 6)  # 1, 2, 2.5 or 5: nice_ticks' steps
+    return max(0, -exponent + (0 if mantissa.is_integer() else 1))
 
 
 def _drop_zeros(match: re.Match[str]) -> str:

@@ -55,6 +55,7 @@ class Snapshot:
     file_loads: list[Row]
     quarantine: list[Row]
     restatements: list[Row]
+    blocked_publishes: list[Row]  # runs refused by the quality gate since the last publish
     opportunities: tuple[str, list[str], list[tuple[Any, ...]]] | None = None
 
     def initiative(self, initiative_id: str) -> Row | None:
@@ -142,6 +143,7 @@ def load(serving_path: Path) -> Snapshot:
             ),
             quarantine=_optional(reader, "quality.quarantine_summary"),
             restatements=_optional(reader, "quality.restatements"),
+            blocked_publishes=_optional(reader, "quality.blocked_publishes"),
             opportunities=_opportunities(reader),
         )
 

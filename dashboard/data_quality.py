@@ -31,6 +31,23 @@ def render(snapshot: Snapshot) -> str:
     )
 
 
+def blocked_banner(snapshot: Snapshot) -> str:
+    """Runs between the previous publish and this one that the quality gate stopped, and
+    the expectations that failed: the page says so, so nobody mistakes a gap for calm."""
+    blocked = snapshot.blocked_publishes
+    if not blocked:
+        return ""
+    latest = max(blocked, key=lambda row: row["blocked_at"])
+    failures = "".join(f"<li>{esc(line)}</li>" for line in latest["failures"].splitlines())
+    runs = "run was" if len(blocked) == 1 else f"{len(blocked)} runs were"
+    return (
+        '<aside class="blocked" role="alert"><strong>Publishing was stopped:</strong> '
+        f"since the previous publish, {runs} stopped by the quality gate before publishing "
+        f"(latest {esc(fmt.timestamp(latest['blocked_at']))}), with these expectations "
+        f"failing:<ul>{failures}</ul>The figures on this page passed every check.</aside>"
+    )
+
+
 def _details(snapshot: Snapshot) -> str:
     """What needs a look: files not loaded, quarantined rows and restatements."""
     problems = [f for f in snapshot.file_loads if f["status"] != "loaded"]

@@ -138,7 +138,14 @@ def rollout_sentence(initiative: Row) -> str:
     when = fmt.short_month(first)
     if last and (last.year, last.month) != (first.year, first.month):
         when = f"{when} to {fmt.short_month(last)}"
-    return f"Live on {treated} ({when}); {control} without it for comparison."
+    sentence = f"Live on {treated} ({when}); {control} without it for comparison."
+    unmeasured = int(initiative.get("treated_units_without_baseline") or 0)
+    if unmeasured:
+        sentence += (
+            f" {fmt.plural_units(unit_type, unmeasured)} went live before the data starts: "
+            "no baseline, so not in the effects."
+        )
+    return sentence
 
 
 def _month(day: date | None) -> date | None:

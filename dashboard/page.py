@@ -124,6 +124,9 @@ td.note { color: var(--muted); font-style: italic; max-width: 60ch; }
 .objectives { padding-left: 0; list-style: none; }
 .objectives li { margin: 6px 0; }
 .data-quality { border-top: 1px solid var(--line); padding-top: 8px; padding-bottom: 32px; }
+.blocked { max-width: 1132px; margin: 12px auto; padding: 10px 16px; border: 1px solid #b42318;
+  background: #fef3f2; color: #7a271a; border-radius: 6px; font-size: 14px; }
+.blocked ul { margin: 6px 0 0; padding-left: 20px; }
 .data-quality h2 { font-size: 16px; margin: 12px 0 8px; }
 .facts { display: flex; flex-wrap: wrap; gap: 10px 36px; margin: 0; }
 .facts dt { color: var(--muted); font-size: 12.5px; }
@@ -192,6 +195,7 @@ def render(snapshot: Snapshot) -> str:
         f'<span class="meta">Report month {esc(fmt.month_name(snapshot.report_month))} · '
         f"published {esc(fmt.timestamp(snapshot.published_at))}</span></div>"
         f'<nav aria-label="Pages"><div class="tabs" role="tablist">{tabs}</div></nav>'
-        f"</div></header><main>{panels}</main>{data_quality.render(snapshot)}"
+        f"</div></header>{data_quality.blocked_banner(snapshot)}<main>{panels}</main>"
+        f"{data_quality.render(snapshot)}"
         f"<script>{SCRIPT}</script></body></html>"
     )

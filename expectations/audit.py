@@ -30,12 +30,16 @@ COLUMNS = (
     "rows_validated bigint not null",
     "validated_at timestamp not null",
     "where_clause varchar",  # null when the whole relation was validated
+    "observed_value varchar",  # JSON: what an aggregate check saw (a count, a mean)
 )
+NAMES = ", ".join(column.split()[0] for column in COLUMNS)
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {SCHEMA}")
     con.execute(f"create table if not exists {TABLE} ({', '.join(COLUMNS)})")
+    # Warehouses made before the observed value was kept gain the column.
+    con.execute(f"alter table {TABLE} add column if not exists {COLUMNS[-1]}")
 
 
 def record_outcome(con: duckdb.DuckDBPyConnection, outcome: SuiteOutcome) -> int:
@@ -47,6 +51,7 @@ def record_outcome(con: duckdb.DuckDBPyConnection, outcome: SuiteOutcome) -> int
             result.column, result.severity, result.success, result.unexpected_count,
             result.unexpected_percent, json.dumps(result.sample_values, default=str),
             outcome.rows_validated, outcome.validated_at, outcome.where,
+            json.dumps(result.observed_value, default=str),
         )
         for result in outcome.expectations
     ]  # fmt: skip
@@ -55,7 +60,9 @@ def record_outcome(con: duckdb.DuckDBPyConnection, outcome: SuiteOutcome) -> int
     # One statement, so a validation is recorded whole or not at all: a half-written run
     # could pass for a successful one in the next row-count bound.
     placeholders = ", ".join([f"({', '.join('?' * len(COLUMNS))})"] * len(rows))
-    con.execute(f"insert into {TABLE} values {placeholders}", [v for row in rows for v in row])
+    con.execute(
+        f"insert into {TABLE} ({NAMES}) values {placeholders}", [v for row in rows for v in row]
+    )
     return len(rows)
 
 

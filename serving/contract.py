@@ -36,9 +36,18 @@ QUALITY_RELATIONS = (
     ServedRelation(
         "quality",
         "quarantine_summary",
-        "select source, file_path, column_name, reason, count(*) as rows_quarantined "
-        "from audit.quarantine group by all",
-        "Rows held back by the contracts, by file, column and reason (raw values are not served).",
+        # By the kind of reason: the reasons themselves quote values and row numbers, which
+        # would make nearly every row a line of its own. Rows from before reason_kind
+        # existed keep their reason.
+        "select source, file_path, column_name, coalesce(reason_kind, reason) as reason, "
+        "count(*) as rows_quarantined from audit.quarantine group by all",
+        "Rows held back by the contracts, by file, column and kind of reason (raw values are "
+        "not served).",
+        {
+            "reason": "Why the rows were held back, without their values and row numbers "
+            "(audit.quarantine has each row's own reason).",
+            "rows_quarantined": "Rows held back for this reason.",
+        },
     ),
     ServedRelation(
         "quality",
@@ -47,6 +56,21 @@ QUALITY_RELATIONS = (
         "from audit.restatements",
         "Loads that changed something already reported: late rows for a published month, or "
         "keys delivered again by another file.",
+    ),
+    ServedRelation(
+        "quality",
+        "blocked_publishes",
+        "select run_id, blocked_at, failures from audit.blocked_publishes "
+        "where blocked_at > coalesce((select max(published_at) from audit.publish_log), "
+        "'-infinity'::timestamp)",
+        "Runs since the previous publish whose publish the quality gate refused, with the "
+        "error-level expectations that failed and what they observed.",
+        {
+            "run_id": "Id of the refused run.",
+            "blocked_at": "When the gate refused it.",
+            "failures": "One line per failing expectation: relation, expectation, column, "
+            "observed value.",
+        },
     ),
 )
 

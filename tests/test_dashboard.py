@@ -363,3 +363,21 @@ def test_text_from_the_data_is_escaped_and_opportunities_get_a_page(browser, pip
     assert "invoice-matching" in where_next and "expected value" in where_next.lower()
     log.assert_clean()
     page.close()
+
+
+@pytest.mark.parametrize("value", [0.0, 1e-9, 0.26, 5.0, 1_000_000.0])
+def test_a_constant_series_draws_with_distinct_axis_labels(value):
+    from datetime import date
+
+    from dashboard.charts import Series, line_chart
+
+    points = [(date(2026, month, 1), value) for month in range(1, 7)]
+    svg = line_chart(
+        [Series("treated", points, "treated")],
+        title="constant",
+        value_format=lambda v: f"{v:.0%}",
+        go_live=None,
+    )
+    labels = re.findall(r'class="tick">([^<]*)</text>', svg)
+    axis = labels[: len(labels) - 6]  # the six month labels come after the axis ticks
+    assert len(axis) >= 3 and len(set(axis)) == len(axis)

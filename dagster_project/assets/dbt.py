@@ -22,6 +22,9 @@ from dagster_project.partitions import daily_partitions, window_vars
 from dagster_project.previews import mart_metadata
 from dagster_project.rebuild_plan import plan_rebuild, record_build
 from dagster_project.resources import WarehouseResource
+from dagster_project.retractions import daily_sources, record_refresh, retracted_files
+from expectations import relations
+from expectations.gate import describe, open_failures, record_blocked_publish
 
 
 class LayeredTranslator(DagsterDbtTranslator):
@@ -52,14 +55,27 @@ TRANSLATOR = LayeredTranslator(
     dagster_dbt_translator=TRANSLATOR,
     pool="duckdb",
 )
-def dbt_daily_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+def dbt_daily_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+) -> Iterator[Any]:
+    _refuse_failing_raw_tables(warehouse, context.run_id)
     window = window_vars(context)
     if window:
         context.log.info(f"incremental models: restating {window}")
     else:
         context.log.info("incremental models: rows loaded since their last build")
     command = [*BUILD, "--vars", json.dumps(window)] if window else BUILD
+    with warehouse.connect() as con:
+        retracted = retracted_files(con, daily_sources(dbt_project_manifest()))
+    if retracted:
+        context.log.info(
+            f"rows retracted by {', '.join(retracted)}: rebuilding the incremental models in full"
+        )
+        command = [*command, "--full-refresh"]
     yield from _logged(context, dbt.cli(command, context=context).stream())
+    if retracted:
+        with warehouse.connect() as con:
+            record_refresh(con, context.run_id)
 
 
 class ModelBuildConfig(dg.Config):
@@ -86,6 +102,7 @@ def dbt_models(
     """Models whose inputs did not change are not run (see rebuild_plan.py): they are
     reported materialized with `rebuilt: false`, so their checks and the publish still
     run downstream."""
+    _refuse_failing_raw_tables(warehouse, context.run_id)
     nodes = {
         spec.metadata["dagster_dbt/unique_id"]: spec.key
         for spec in context.assets_def.specs
@@ -127,6 +144,20 @@ def dbt_models(
     if whole:
         with warehouse.connect() as con:
             record_build(con, context.run_id, plan)
+
+
+def _refuse_failing_raw_tables(warehouse: WarehouseResource, run_id: str) -> None:
+    """No model is built from a raw table whose error-level expectations fail."""
+    raw_tables = [relation for relation in relations() if relation.startswith("raw.")]
+    with warehouse.connect() as con:
+        failures = open_failures(con, raw_tables)
+        if failures:
+            record_blocked_publish(con, run_id, failures)
+    if failures:
+        raise dg.Failure(
+            description=describe(failures, "no dbt model was built"),
+            metadata={"failed_expectations": [str(f) for f in failures]},
+        )
 
 
 def _rebuild_all_because(config: ModelBuildConfig, whole: bool) -> str | None:

@@ -14,7 +14,7 @@ from dagster_project.resources import WarehouseResource
 from ingestion import registry
 from ingestion.contracts import CONTRACTS, SourceContract
 from ingestion.duckdb_helpers import scalar
-from ingestion.errors import SourceLoadError
+from ingestion.errors import IngestionError, SourceLoadError
 from ingestion.ledger import FileOutcome
 from ingestion.loader import SourceLoadReport, landing_files, load_source
 
@@ -57,6 +57,8 @@ def _failing_clearly() -> Iterator[None]:
             description=str(error),
             metadata={"rejected_files": [str(e.path) for e in error.errors]},
         ) from error
+    except IngestionError as error:  # the source as a whole cannot load (a changed key)
+        raise dg.Failure(description=str(error)) from error
 
 
 def _load_metadata(report: SourceLoadReport, table_rows: int) -> dict[str, int]:

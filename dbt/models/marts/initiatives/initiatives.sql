@@ -8,16 +8,31 @@ units as (
     select * from {{ ref('stg_registry__initiative_units') }}
 ),
 
+report as (
+    select * from {{ ref('int_report_month') }}
+),
+
 rollout as (
     select
-        initiative_id,
+        units.initiative_id,
         count(*) as population_units,
-        sum(case when is_treated then 1 else 0 end) as treated_units,
-        sum(case when is_treated then 0 else 1 end) as control_units,
-        min(go_live_date) as first_go_live_date,
-        max(go_live_date) as last_go_live_date
+        sum(case when units.is_treated then 1 else 0 end) as treated_units,
+        sum(case when units.is_treated then 0 else 1 end) as control_units,
+        -- Live from the first month of data on: no baseline, so no effect can use them.
+        sum(
+            case
+                when
+                    units.is_treated
+                    and {{ dbt.date_trunc('month', 'units.go_live_date') }} <= report.first_month
+                    then 1
+                else 0
+            end
+        ) as treated_units_without_baseline,
+        min(units.go_live_date) as first_go_live_date,
+        max(units.go_live_date) as last_go_live_date
     from units
-    group by initiative_id
+    cross join report
+    group by units.initiative_id
 ),
 
 final as (
@@ -30,6 +45,7 @@ final as (
         rollout.population_units,
         rollout.treated_units,
         rollout.control_units,
+        rollout.treated_units_without_baseline,
         rollout.first_go_live_date,
         rollout.last_go_live_date,
         initiatives.baseline_months,
