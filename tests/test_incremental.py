@@ -148,9 +148,21 @@ def test_the_gate_validates_only_the_new_rows_and_aggregates_the_whole(daily):
 
 
 def test_incremental_and_full_builds_give_the_same_warehouse(daily, rebuilt):
+    assert_same_warehouse(daily.settings, rebuilt)
+    with duckdb.connect(str(daily.settings.warehouse_path), read_only=True) as con:
+        new_day_tasks = scalar(
+            con,
+            "select count(*) from staging.stg_operations__tasks "
+            f"where cast(started_at as date) = date '{NEW_DAY}'",
+        )
+    assert new_day_tasks == daily.new_files["tasks_2026-11-02.jsonl"] > 0
+
+
+def assert_same_warehouse(incremental_run: Settings, full_build: Settings) -> None:
+    """Every staging, intermediate and mart table equal, doubles up to their last bits."""
     with duckdb.connect() as con:
-        con.execute(f"attach '{daily.settings.warehouse_path}' as daily (read_only)")
-        con.execute(f"attach '{rebuilt.warehouse_path}' as rebuilt (read_only)")
+        con.execute(f"attach '{incremental_run.warehouse_path}' as daily (read_only)")
+        con.execute(f"attach '{full_build.warehouse_path}' as rebuilt (read_only)")
         tables = con.execute(
             "select schema_name, table_name from duckdb_tables() where database_name = 'daily' "
             "and schema_name in ('staging', 'intermediate', 'marts') order by all"
@@ -163,12 +175,6 @@ def test_incremental_and_full_builds_give_the_same_warehouse(daily, rebuilt):
             assert len(incremental) == len(full), f"{schema}.{table}"
             for left, right in zip(incremental, full, strict=True):
                 assert all(map(_same, left, right)), f"{schema}.{table}: {left} != {right}"
-        new_day_tasks = scalar(
-            con,
-            "select count(*) from daily.staging.stg_operations__tasks "
-            f"where cast(started_at as date) = date '{NEW_DAY}'",
-        )
-    assert new_day_tasks == daily.new_files["tasks_2026-11-02.jsonl"] > 0
 
 
 def _sorted_rows(
@@ -196,3 +202,55 @@ def _same(left: object, right: object) -> bool:
     if isinstance(left, float) and isinstance(right, float):
         return math.isclose(left, right, rel_tol=1e-9, abs_tol=1e-9)
     return left == right
+
+
+SECOND_DAY = NEW_DAY + dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Redelivery:
+    settings: Settings
+    result: dg.ExecuteInProcessResult
+    retracted_task: str
+
+
+@pytest.fixture(scope="module")
+def redelivered(daily, tmp_path_factory) -> Redelivery:
+    """After the first day's run: a second day, and the first day's tasks delivered again
+    without one of them (a corrected export)."""
+    data_dir = tmp_path_factory.mktemp("redelivered")
+    shutil.copytree(daily.settings.data_dir, data_dir, symlinks=True, dirs_exist_ok=True)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        settings = settings_for(data_dir, monkeypatch)
+        write_day(settings.landing_dir, SECOND_DAY)
+        tasks = settings.landing_dir / "operations" / f"tasks_{NEW_DAY}.jsonl"
+        first, *rest = tasks.read_text().splitlines(keepends=True)
+        tasks.write_text("".join(rest))
+        result = run_job(settings, SECOND_DAY.isoformat())
+    return Redelivery(settings, result, json.loads(first)["task_id"])
+
+
+@pytest.fixture(scope="module")
+def rebuilt_after_redelivery(redelivered, tmp_path_factory) -> Settings:
+    data_dir = tmp_path_factory.mktemp("rebuilt-after-redelivery")
+    shutil.copytree(redelivered.settings.landing_dir, data_dir / "landing")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        settings = settings_for(data_dir, monkeypatch)
+        assert run_job(settings, None).success
+    return settings
+
+
+def test_a_retracted_row_leaves_the_incremental_models(redelivered, rebuilt_after_redelivery):
+    assert redelivered.result.success
+    with duckdb.connect(str(redelivered.settings.warehouse_path), read_only=True) as con:
+        retracted = con.execute(
+            "select file_path, rows_restated from audit.restatements where kind = 'rows retracted'"
+        ).fetchall()
+        staged = scalar(
+            con,
+            "select count(*) from staging.stg_operations__tasks where task_id = ?",
+            [redelivered.retracted_task],
+        )
+    assert retracted == [(f"operations/tasks_{NEW_DAY}.jsonl", 1)]
+    assert staged == 0
+    assert_same_warehouse(redelivered.settings, rebuilt_after_redelivery)

@@ -150,3 +150,9 @@ def test_a_second_run_loads_nothing_new_and_changes_no_count(pipeline):
     ]
     assert loaded and set(loaded) == {0}
     assert counts() == before
+    # Every check has a result: those of models not rebuilt are carried over, not missing.
+    evaluated = {e.asset_check_key for e in second.get_asset_check_evaluations()}
+    expected = set(
+        pipeline.defs.resolve_job_def("full_pipeline").asset_layer.asset_graph.asset_check_keys
+    )
+    assert evaluated == expected
