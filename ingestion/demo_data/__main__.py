@@ -22,6 +22,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="volume multiplier")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument(
+        "--quality-as-counts",
+        action="store_true",
+        help="write quality inspections as daily counts per line instead of one row per unit",
+    )
+    parser.add_argument(
         "--add-day",
         type=dt.date.fromisoformat,
         metavar="YYYY-MM-DD",
@@ -38,7 +43,9 @@ def main(argv: list[str] | None = None) -> None:
         for name, rows in written.items():
             print(f"{name:<32} {rows:>10,} rows")
         return
-    truth = generate(landing, scale=args.scale, seed=args.seed)
+    truth = generate(
+        landing, scale=args.scale, seed=args.seed, quality_as_counts=args.quality_as_counts
+    )
     for source, counts in truth["files"].items():
         print(f"{source:<12} {counts['files']:>4} files {counts['rows']:>12,} rows")
     elapsed = time.perf_counter() - started

@@ -20,17 +20,22 @@ from .sales import write_sales
 from .truth import ground_truth
 
 
-def generate(landing_dir: Path, scale: float = 1.0, seed: int = 42) -> dict[str, Any]:
+def generate(
+    landing_dir: Path, scale: float = 1.0, seed: int = 42, quality_as_counts: bool = False
+) -> dict[str, Any]:
     """Write the landing files and `<landing_dir>/ground_truth.json`; return the ground truth.
 
     The same seed and scale always give byte-identical files. `scale` multiplies the
     volume of tasks, inspections, orders (and customers) and feedback answers.
+    `quality_as_counts` writes the quality inspections as daily counts per production line
+    (as a plant's MES exports them) instead of one row per inspected unit: the same
+    inspections, so the figures do not move.
     """
     landing = Path(landing_dir)
     landing.mkdir(parents=True, exist_ok=True)
     roster = build_roster(seed)
     launches = build_launches(seed)
-    quality, claims = write_quality(landing, seed, scale)
+    quality, claims = write_quality(landing, seed, scale, quality_as_counts)
     written = {
         "hr_roster": write_roster(landing, roster),
         "hr_surveys": write_surveys(landing, roster, seed),
