@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from dagster_project.coverage import undelivered_behind
 from dagster_project.resources import WarehouseResource
 from expectations import (
     ExpectationOutcome,
@@ -97,16 +98,41 @@ def rows_not_yet_passed(relation: str) -> str | None:
 
 def crashed_outcome(relation: str, run_id: str, error: Exception) -> SuiteOutcome:
     """A validation that could not run, as a failed error-level expectation."""
+    return _one_expectation(
+        relation,
+        run_id,
+        "validation_ran",
+        "error",
+        f"could not run: {type(error).__name__}",
+        exception=str(error)[:500],
+    )
+
+
+def not_delivered_outcome(relation: str, run_id: str, sources: list[str]) -> SuiteOutcome:
+    """A suite skipped because the sources behind the relation were not delivered: a
+    warning, so the gate stays open for what was delivered."""
+    observed = f"not delivered: {', '.join(sources)}"
+    return _one_expectation(relation, run_id, "source_delivered", "warn", observed)
+
+
+def _one_expectation(
+    relation: str,
+    run_id: str,
+    kind: str,
+    severity: str,
+    observed: str,
+    exception: str | None = None,
+) -> SuiteOutcome:
     failure = ExpectationOutcome(
-        expectation_type="validation_ran",
+        expectation_type=kind,
         column=None,
-        severity="error",
+        severity=severity,
         success=False,
         unexpected_count=None,
         unexpected_percent=None,
         sample_values=[],
-        observed_value=f"could not run: {type(error).__name__}",
-        exception=str(error)[:500],
+        observed_value=observed,
+        exception=exception,
     )
     return SuiteOutcome(
         relation=relation,
@@ -129,6 +155,15 @@ def build_suite_check(relation: str) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
         with warehouse.connect() as con:
             ensure_table(con)
+            missing = undelivered_behind(con, relation)
+            if missing:
+                record_outcome(con, not_delivered_outcome(relation, context.run.run_id, missing))
+                return dg.AssetCheckResult(
+                    passed=False,
+                    severity=dg.AssetCheckSeverity.WARN,
+                    description=f"skipped: not delivered: {', '.join(missing)}",
+                    metadata={"sources_not_delivered": ", ".join(missing)},
+                )
             try:
                 outcome = validate_relation(
                     con,

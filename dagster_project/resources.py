@@ -17,6 +17,7 @@ from ingestion.settings import (
     MB,
     Settings,
     Streaming,
+    parse_unit_types,
 )
 from ingestion.validation import DateBounds
 
@@ -32,6 +33,7 @@ class WarehouseResource(dg.ConfigurableResource):
     history_start: str = DEFAULT_HISTORY_START.isoformat()
     duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
     stream_files_above_mb: float = Streaming.above_bytes / MB
+    closed_unit_types: str = ""  # comma-separated, as AIROI_CLOSED_UNIT_TYPES
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
@@ -44,6 +46,7 @@ class WarehouseResource(dg.ConfigurableResource):
             history_start=settings.history_start.isoformat(),
             duckdb_memory_limit=settings.duckdb_memory_limit,
             stream_files_above_mb=settings.streaming.above_bytes / MB,
+            closed_unit_types=",".join(sorted(settings.closed_unit_types)),
         )
 
     @contextmanager
@@ -60,6 +63,9 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def streaming(self) -> Streaming:
         return Streaming.above_megabytes(self.stream_files_above_mb)
+
+    def closed_units(self) -> frozenset[str]:
+        return parse_unit_types(self.closed_unit_types)
 
     def date_bounds(self) -> DateBounds:
         return DateBounds.until_now(dt.date.fromisoformat(self.history_start))

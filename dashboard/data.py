@@ -56,6 +56,7 @@ class Snapshot:
     quarantine: list[Row]
     restatements: list[Row]
     blocked_publishes: list[Row]  # runs refused by the quality gate since the last publish
+    source_coverage: list[Row]  # every landing source, delivered or not
     opportunities: tuple[str, list[str], list[tuple[Any, ...]]] | None = None
 
     def initiative(self, initiative_id: str) -> Row | None:
@@ -124,10 +125,7 @@ def load(serving_path: Path) -> Snapshot:
                 row["initiative_id"]: row
                 for row in reader.rows(f"select * from overview.initiative_roi where {THIS_RUN}")
             },
-            effects=reader.rows(
-                f"select * from overview.initiative_effects where {THIS_RUN} "
-                "order by initiative_id, family, metric_name"
-            ),
+            effects=_effects(reader),
             objectives=reader.rows(
                 f"select * from overview.initiative_objectives where {THIS_RUN} "
                 "order by initiative_id, objective_number"
@@ -144,6 +142,7 @@ def load(serving_path: Path) -> Snapshot:
             quarantine=_optional(reader, "quality.quarantine_summary"),
             restatements=_optional(reader, "quality.restatements"),
             blocked_publishes=_optional(reader, "quality.blocked_publishes"),
+            source_coverage=_optional(reader, "quality.source_coverage"),
             opportunities=_opportunities(reader),
         )
 
@@ -166,7 +165,8 @@ def _family_panels(
     reader: _Reader,
 ) -> tuple[dict[tuple[str, str, bool], list[MonthlyPoint]], dict[tuple[str, str], int]]:
     """Monthly mean of treated and of control units, as a ratio of sums (never a mean of
-    ratios). Suppressed HR cells carry no numerator and are left out, and only counted."""
+    ratios). Suppressed HR cells carry no numerator and are left out, and only counted.
+    Units no initiative covers (no initiative_id) belong to no initiative's panel."""
     monthly: dict[tuple[str, str, bool], list[MonthlyPoint]] = {}
     suppressed: dict[tuple[str, str], int] = {}
     for table in FAMILY_TABLES.values():
@@ -176,17 +176,45 @@ def _family_panels(
         rows = reader.rows(
             f"select initiative_id, metric_name, is_treated, month_start, "
             f"sum(numerator) / nullif(sum(denominator), 0) as value "
-            f"from metrics.{table} where {THIS_RUN} and not {hidden} and numerator is not null "
+            f"from metrics.{table} where {THIS_RUN} and initiative_id is not null "
+            f"and not {hidden} and numerator is not null "
             f"group by all order by month_start"
         )
         monthly |= _series(rows, "initiative_id", "metric_name", "is_treated")
         if hidden != "false":
             for row in reader.rows(
                 f"select initiative_id, metric_name, count(*) as cells from metrics.{table} "
-                f"where {THIS_RUN} and {hidden} group by all"
+                f"where {THIS_RUN} and initiative_id is not null and {hidden} group by all"
             ):
                 suppressed[(row["initiative_id"], row["metric_name"])] = int(row["cells"])
     return monthly, suppressed
+
+
+def _effects(reader: _Reader) -> list[Row]:
+    """Every initiative's effects. Survey metrics carry the answer scale their question was
+    declared on (`scale`, e.g. "1-4"), also in their unit: "points (survey scale)" in the
+    catalogue reads "points (1-4)"."""
+    effects = reader.rows(
+        f"select * from overview.initiative_effects where {THIS_RUN} "
+        "order by initiative_id, family, metric_name"
+    )
+    scales = _survey_scales(reader)
+    for effect in effects:
+        effect["scale"] = scales.get(effect["metric_name"])
+        if effect["scale"]:
+            effect["value_unit"] = effect["value_unit"].replace("survey scale", effect["scale"])
+    return effects
+
+
+def _survey_scales(reader: _Reader) -> dict[str, str]:
+    """Metric name -> the answer scale of the survey question behind it."""
+    if not reader.has("metrics.employee_satisfaction"):
+        return {}
+    _, rows = reader.query(
+        "select distinct metric_name, scale from metrics.employee_satisfaction "
+        f"where {THIS_RUN} and scale is not null"
+    )
+    return dict(rows)
 
 
 def _benefit_streams(reader: _Reader) -> list[Row]:

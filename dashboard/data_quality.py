@@ -48,6 +48,28 @@ def blocked_banner(snapshot: Snapshot) -> str:
     )
 
 
+def missing_sources_notice(snapshot: Snapshot) -> str:
+    """Sources not delivered, and the metrics that leaves out: absent, not zero."""
+    missing = [row for row in snapshot.source_coverage if not row["is_delivered"]]
+    if not missing:
+        return ""
+    items = "".join(
+        f"<li><strong>{esc(row['source'])}</strong>: "
+        + (
+            f"no {esc(row['metrics_from_source'])}"
+            if row["metrics_from_source"]
+            else "none of the metrics depend on it alone"
+        )
+        + "</li>"
+        for row in missing
+    )
+    return (
+        '<aside class="missing-sources"><strong>Not delivered:</strong> '
+        f"{len(missing)} of {len(snapshot.source_coverage)} sources have no files, so "
+        f"their metrics are not shown (absent, not zero):<ul>{items}</ul></aside>"
+    )
+
+
 def _details(snapshot: Snapshot) -> str:
     """What needs a look: files not loaded, quarantined rows and restatements."""
     problems = [f for f in snapshot.file_loads if f["status"] != "loaded"]

@@ -67,6 +67,12 @@ COST_SAVINGS = "cost_savings"
 TONES = {"improved": "good", "worsened": "bad"}
 WIDE = 2 * WIDTH + 40  # a chart across both grid columns, at the same text size
 TONE_WORDS = (("good", "improved"), ("bad", "worsened"), ("neutral", "no clear effect"))
+# Why HR cells are missing from a chart. Teams add up to their department, so a team is
+# also hidden when it would reveal a smaller one by subtraction.
+HIDDEN_CELLS = {
+    "department": "department-months hidden (fewer than 5 people).",
+    "team": "team-months hidden (fewer than 5 people, or would reveal such a team).",
+}
 
 
 def tabs() -> list[tuple[str, str]]:
@@ -178,19 +184,20 @@ def metric_trend(snapshot: Snapshot, initiative: Row, effect: Row) -> str:
         )
     ]
     unit = effect["value_unit"]
+    title = labels.metric(name, effect.get("scale"))
     svg = line_chart(
         series,
-        title=f"{labels.metric(name)}, monthly",
+        title=f"{title}, monthly",
         value_format=lambda v: fmt.level(v, unit),
         go_live=go_live(initiative),
     )
     hidden = snapshot.suppressed_cells.get((initiative_id, name), 0)
     note = effect["metric_definition"] or ""
     if hidden:
-        note += f" {hidden} department-months hidden (fewer than 5 people)."
+        note += f" {hidden} {HIDDEN_CELLS.get(unit_type, HIDDEN_CELLS['department'])}"
     return figure(
         svg,
-        labels.metric(name),
+        title,
         legend=[(s.role, s.label) for s in series if s.points] + [("go-live", "go-live")],
         note=note,
     )
@@ -226,7 +233,7 @@ def effect_forests(effects: list[Row]) -> str:
 def _interval(effect: Row, points: bool) -> Interval:
     suffix = "abs" if points else "pct"
     return Interval(
-        labels.metric(effect["metric_name"]),
+        labels.metric(effect["metric_name"], effect.get("scale")),
         effect[f"did_effect_{suffix}"],
         effect[f"did_ci_low_{suffix}"],
         effect[f"did_ci_high_{suffix}"],
@@ -250,6 +257,7 @@ def effects_table(effects: list[Row]) -> str:
 
 def _effect_cells(effect: Row) -> list[str]:
     key = f"{effect['initiative_id']}.{effect['metric_name']}"
+    name = labels.metric(effect["metric_name"], effect.get("scale"))
     unit = effect["value_unit"]
     points = in_points(effect)
     suffix = "abs" if points else "pct"
@@ -270,8 +278,7 @@ def _effect_cells(effect: Row) -> list[str]:
     if effect["evidence"] != "ok":
         verdict += f'<span class="sub">{esc(effect["evidence"])}</span>'
     return [
-        f'<span class="name">{esc(labels.metric(effect["metric_name"]))}</span>'
-        f'<span class="sub">{esc(unit)}</span>',
+        f'<span class="name">{esc(name)}</span><span class="sub">{esc(unit)}</span>',
         value("baseline_mean", fmt.level(effect["baseline_mean"], unit)),
         value("post_mean", fmt.level(effect["post_mean"], unit)),
         change(f"naive_change_{suffix}"),
@@ -296,10 +303,11 @@ def _adoption_breakdown(snapshot: Snapshot) -> str:
         for department, cells in by_department.items()
     ]
     month = fmt.month_name(rows[0]["month_start"])
+    scale = rows[0]["job_satisfaction_scale"]
     return (
         f'<article class="block"><h4>Job satisfaction by AI use, {esc(month)} survey</h4>'
-        '<p class="sub">Mean answer (1-5) and respondents. “Hidden” cells rest on fewer than '
-        "5 people, or would reveal one that does.</p>"
+        f'<p class="sub">Mean answer ({esc(scale)}) and respondents. “Hidden” cells rest on '
+        "fewer than 5 people, or would reveal one that does.</p>"
         + table(("Department", "No AI use", "Light use", "Heavy use"), body, "breakdown")
         + "</article>"
     )

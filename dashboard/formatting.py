@@ -98,7 +98,7 @@ def level(value: float | None, value_unit: str) -> str:
         return percent(value, signed=False, decimals=1 if abs(value) >= 0.01 else 2)
     if value_unit == "currency":
         return money(value)
-    if value_unit.startswith("points ("):  # a Likert mean such as 3.41 on a 1-5 scale
+    if value_unit.startswith("points ("):  # a Likert mean such as 3.41, on its survey's scale
         return number(value, decimals=2)
     suffix = {"minutes": " min", "days": " days"}.get(value_unit, "")
     decimals = 0 if abs(value) >= 99.95 else 1 if abs(value) >= 1 else 2
@@ -122,6 +122,7 @@ def plural_units(unit_type: str, count: int) -> str:
         "support_team": ("team", "teams"),
         "region": ("region", "regions"),
         "department": ("department", "departments"),
+        "team": ("team", "teams"),
         "rnd_team": ("R&D team", "R&D teams"),
     }.get(unit_type, ("unit", "units"))
     return f"{count} {singular if count == 1 else plural}"

@@ -29,12 +29,19 @@ METRICS = {
     "ai_assisted_launch_share": "AI-assisted launches",
     "time_to_market_median": "Time to market (median)",
     "time_to_market_mean": "Time to market (mean)",
-    "job_satisfaction_mean": "Job satisfaction (1-5)",
-    "job_satisfaction_top2": "Satisfied employees (4-5)",
+    "job_satisfaction_mean": "Job satisfaction (mean)",
+    "job_satisfaction_top2": "Satisfied employees",
     "enps": "Employee NPS",
-    "self_rated_productivity": "Self-rated productivity (1-5)",
+    "self_rated_productivity": "Self-rated productivity (mean)",
     "ai_adoption": "AI tool adoption",
     "turnover_rate": "Staff turnover",
+}
+
+# Survey metrics named with the answer scale their question was declared on ("1-4").
+ON_A_SCALE = {
+    "job_satisfaction_mean": "Job satisfaction ({scale})",
+    "job_satisfaction_top2": "Satisfied employees ({top_two_boxes})",
+    "self_rated_productivity": "Self-rated productivity ({scale})",
 }
 
 STREAMS = {
@@ -49,8 +56,17 @@ STREAMS = {
 STATUS_ORDER = ("met", "on track", "at risk", "missed", "no estimate")
 
 
-def metric(name: str) -> str:
+def metric(name: str, scale: str | None = None) -> str:
+    """The metric's name; a survey metric's also names its answer scale when that is known."""
+    if scale and name in ON_A_SCALE:
+        return ON_A_SCALE[name].format(scale=scale, top_two_boxes=top_two_boxes(scale))
     return METRICS.get(name, name.replace("_", " ").capitalize())
+
+
+def top_two_boxes(scale: str) -> str:
+    """'1-4' -> '3-4': the answers a top-two-box share counts."""
+    top = int(scale.rsplit("-", 1)[1])
+    return f"{top - 1}-{top}"
 
 
 def stream(name: str) -> str:

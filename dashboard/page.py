@@ -126,7 +126,9 @@ td.note { color: var(--muted); font-style: italic; max-width: 60ch; }
 .data-quality { border-top: 1px solid var(--line); padding-top: 8px; padding-bottom: 32px; }
 .blocked { max-width: 1132px; margin: 12px auto; padding: 10px 16px; border: 1px solid #b42318;
   background: #fef3f2; color: #7a271a; border-radius: 6px; font-size: 14px; }
-.blocked ul { margin: 6px 0 0; padding-left: 20px; }
+.blocked ul, .missing-sources ul { margin: 6px 0 0; padding-left: 20px; }
+.missing-sources { max-width: 1132px; margin: 12px auto; padding: 10px 16px; font-size: 14px;
+  border: 1px solid var(--line); background: #f8fafc; border-radius: 6px; }
 .data-quality h2 { font-size: 16px; margin: 12px 0 8px; }
 .facts { display: flex; flex-wrap: wrap; gap: 10px 36px; margin: 0; }
 .facts dt { color: var(--muted); font-size: 12.5px; }
@@ -195,7 +197,8 @@ def render(snapshot: Snapshot) -> str:
         f'<span class="meta">Report month {esc(fmt.month_name(snapshot.report_month))} · '
         f"published {esc(fmt.timestamp(snapshot.published_at))}</span></div>"
         f'<nav aria-label="Pages"><div class="tabs" role="tablist">{tabs}</div></nav>'
-        f"</div></header>{data_quality.blocked_banner(snapshot)}<main>{panels}</main>"
+        f"</div></header>{data_quality.blocked_banner(snapshot)}"
+        f"{data_quality.missing_sources_notice(snapshot)}<main>{panels}</main>"
         f"{data_quality.render(snapshot)}"
         f"<script>{SCRIPT}</script></body></html>"
     )

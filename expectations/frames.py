@@ -43,12 +43,15 @@ def select_sql(relation: str, where: str | None, columns: list[str] | None = Non
 
 def repeated_keys_sql(relation: str, where: str | None, key_sets: list[list[str]]) -> str:
     """The rows (within `where`) whose key repeats, for any of `key_sets`, with the key
-    columns only: the only rows a uniqueness check can flag."""
+    columns only: the only rows a uniqueness check can flag. Nulls compare equal, as in
+    GX (a key may hold a null part, e.g. a mart row without initiative)."""
     columns = sorted({column for keys in key_sets for column in keys})
     repeats = []
     for keys in key_sets:
         names = ", ".join(_quote(k) for k in keys)
-        same = " and ".join(f"repeated.{_quote(k)} = scoped.{_quote(k)}" for k in keys)
+        same = " and ".join(
+            f"repeated.{_quote(k)} is not distinct from scoped.{_quote(k)}" for k in keys
+        )
         repeats.append(
             f"exists (select 1 from (select {names} from scoped group by {names} "
             f"having count(*) > 1) as repeated where {same})"

@@ -11,6 +11,9 @@ Each suite documents its parameters in `meta.parameters`, one entry per name wit
 - `query` (`sql`): the non-null values of the first column, e.g. the keys of the table
   referenced. When that table does not exist yet the parameter stays unresolved and the
   expectations using it are skipped (reported in the outcome's notes).
+- `survey_scale` (`question`, `end`, `offset`): the `minimum` or `maximum` of a survey
+  question's declared answer scale (AIROI_SURVEY_SCALES, as ingestion reads it), plus
+  `offset` (default 0), so the survey's ranges follow the scale the contract checks.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 import duckdb
 
 from expectations.audit import previous_row_count
+from ingestion.settings import survey_scales_from_env
 
 
 @dataclass
@@ -39,6 +43,8 @@ def resolve_parameters(
             resolved.values[name] = _row_count_bound(con, relation, spec, partial=partial)
         elif source == "now":
             resolved.values[name] = _now(con, float(spec.get("offset_hours", 0)))
+        elif source == "survey_scale":
+            resolved.values[name] = _survey_scale_end(spec)
         elif source == "query":
             try:
                 resolved.values[name] = _query_values(con, spec["sql"])
@@ -61,6 +67,12 @@ def _row_count_bound(
 def _now(con: duckdb.DuckDBPyConnection, offset_hours: float) -> str:
     rows = con.execute("select now()::timestamp + ? * interval 1 hour", [offset_hours]).fetchall()
     return rows[0][0].isoformat()
+
+
+def _survey_scale_end(spec: dict) -> float:
+    scale = survey_scales_from_env()[spec["question"]]
+    end = {"minimum": scale.minimum, "maximum": scale.maximum}[spec["end"]]
+    return end + float(spec.get("offset", 0))
 
 
 def _query_values(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:

@@ -3,7 +3,8 @@
 The same loaders the Dagster assets run, with a line per file loaded, for scripting and
 for debugging a delivery. `python -m ingestion re-pseudonymise` adopts a new
 pseudonymisation key: the sources holding employee ids are reloaded under it by the next
-run (see ingestion/key_guard.py).
+run (see ingestion/key_guard.py). `python -m ingestion preflight [LANDING_DIR]` reports
+what a landing folder would load, and what it would refuse, without touching the warehouse.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 import uuid
+from pathlib import Path
 
 import duckdb
 
@@ -18,6 +20,7 @@ from ingestion.contracts import CONTRACTS
 from ingestion.errors import IngestionError, SourceLoadError
 from ingestion.key_guard import KeyChangedError, repseudonymise
 from ingestion.ledger import FileOutcome
+from ingestion.preflight import preflight, render
 from ingestion.pseudonymise import load_key
 from ingestion.registry import load_registry
 from ingestion.settings import Settings
@@ -59,6 +62,7 @@ def load_all(settings: Settings) -> list[Exception]:
                     bounds=bounds,
                     streaming=settings.streaming,
                     on_part=_print_part,
+                    closed_unit_types=settings.closed_unit_types,
                 )
             except (SourceLoadError, KeyChangedError) as error:
                 errors.append(error)
@@ -75,10 +79,33 @@ def repseudonymise_all(settings: Settings) -> None:
     print(f"{len(files)} file(s) will be reloaded under the new key by the next run.")
 
 
+def run_preflight(settings: Settings, landing_dir: Path | None) -> int:
+    """Print the preflight report; 1 when the loader would refuse a file or a row."""
+    try:
+        report = preflight(landing_dir or settings.landing_dir, settings.history_start)
+    except IngestionError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(render(report), end="")
+    return 1 if report.refused else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingestion", description=__doc__)
-    parser.add_argument("command", choices=["load", "re-pseudonymise"])
-    command = parser.parse_args(argv).command
+    parser.add_argument("command", choices=["load", "re-pseudonymise", "preflight"])
+    parser.add_argument(
+        "landing_dir",
+        nargs="?",
+        type=Path,
+        metavar="LANDING_DIR",
+        help="preflight only: the folder to read (default: the configured landing folder)",
+    )
+    arguments = parser.parse_args(argv)
+    command = arguments.command
+    if arguments.landing_dir is not None and command != "preflight":
+        parser.error("LANDING_DIR is for preflight only")
+    if command == "preflight":
+        return run_preflight(Settings.from_env(), arguments.landing_dir)
     if command == "re-pseudonymise":
         try:
             repseudonymise_all(Settings.from_env())

@@ -8,9 +8,11 @@ aliases real exports use (a European survey tool writes French headers).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
+
+from ingestion.settings import SurveyScale, survey_scales_from_env
 
 BOOLEAN_WORDS = {
     "true": True, "1": True, "yes": True, "y": True, "oui": True, "vrai": True,
@@ -30,6 +32,11 @@ class Column:
     aliases: tuple[str, ...] = ()
     translations: Mapping[str, str] = field(default_factory=dict)
     pseudonymise: bool = False
+    # The organisation unit the column names (department, team, support_team, region,
+    # production_line, rnd_team). Units are learnt from the data; where the organisation
+    # file closes a unit type's list, values not in it are quarantined.
+    unit_type: str | None = None
+    allowed_from: str | None = None  # where `allowed` comes from, when not the contract
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,15 +92,33 @@ def _timestamp(name: str, **kwargs: object) -> Column:
     return Column(name, pl.Datetime("us"), **kwargs)  # type: ignore[arg-type]
 
 
-DEPARTMENTS = (
-    "Manufacturing", "Customer Support", "Sales", "Finance",
-    "Human Resources", "R&D", "Procurement", "IT",
-)  # fmt: skip
-PRODUCTION_LINES = tuple(f"L{n:02d}" for n in range(1, 9))
-REGIONS = ("NORTH", "SOUTH", "EAST", "WEST", "CENTRAL", "ISLANDS")
-CHANNELS = ("direct", "partner", "online")
+ORGANISATION_UNITS = SourceContract(
+    table="organisation_units",
+    folder="organisation",
+    patterns=("units*.csv",),
+    description="Optional: the organisation's units, with labels and parents (team → "
+    "department, line → plant). Units are learnt from the other sources; this file names "
+    "them, builds the hierarchy, and closes the list of the unit types named in "
+    "AIROI_CLOSED_UNIT_TYPES.",
+    key=("unit_type", "unit_id"),
+    row_rules=(
+        RowRule(
+            "parent_type",
+            "a parent needs its unit type",
+            pl.col("parent_id").is_not_null() & pl.col("parent_type").is_null(),
+        ),
+    ),
+    columns=(
+        _text("unit_type"),
+        _text("unit_id"),
+        _text("label", required=False, nullable=True),
+        _text("parent_type", required=False, nullable=True),
+        _text("parent_id", required=False, nullable=True),
+    ),
+)
 
-HR_SURVEY = SourceContract(
+# The answers' bounds come from each question's declared scale: see hr_survey_contract.
+_HR_SURVEY_UNSCALED = SourceContract(
     table="hr_survey_responses",
     folder="hr_surveys",
     patterns=("survey_*.csv", "survey_*.xlsx"),
@@ -105,20 +130,36 @@ HR_SURVEY = SourceContract(
         _date("response_date", aliases=("date_reponse", "date_réponse")),
         _text("employee_id", aliases=("identifiant_employé", "identifiant_employe"),
               pseudonymise=True),
-        _text("department", aliases=("département", "departement"), allowed=DEPARTMENTS),
-        _text("team", aliases=("équipe", "equipe")),
-        _int("job_satisfaction", aliases=("satisfaction_travail",), minimum=1, maximum=5),
+        _text("department", aliases=("département", "departement"), unit_type="department"),
+        _text("team", aliases=("équipe", "equipe"), unit_type="team"),
+        _int("job_satisfaction", aliases=("satisfaction_travail",)),
         _int("self_rated_productivity", aliases=("productivité_perçue", "productivite_percue"),
-             minimum=1, maximum=5),
-        _int("enps_score", aliases=("recommandation_employeur",), minimum=0, maximum=10),
+             required=False, nullable=True),
+        _int("enps_score", aliases=("recommandation_employeur",), required=False, nullable=True),
         _text("ai_tool_usage", aliases=("usage_outil_ia",), allowed=("none", "light", "heavy"),
               translations={"aucun": "none", "léger": "light", "leger": "light",
-                            "intensif": "heavy"}),
+                            "intensif": "heavy"}, required=False, nullable=True),
         _float("completion_minutes", aliases=("durée_minutes", "duree_minutes"), nullable=True,
                required=False, minimum=0, maximum=600),
         _text("comment", aliases=("commentaire",), nullable=True, required=False),
     ),
 )  # fmt: skip
+
+
+def hr_survey_contract(scales: Mapping[str, SurveyScale]) -> SourceContract:
+    """The survey's contract with each answer bounded by its question's declared scale
+    (AIROI_SURVEY_SCALES): an answer off the scale is quarantined, never rescaled."""
+    columns = tuple(
+        replace(column, minimum=scales[column.name].minimum, maximum=scales[column.name].maximum)
+        if column.name in scales
+        else column
+        for column in _HR_SURVEY_UNSCALED.columns
+    )
+    return replace(_HR_SURVEY_UNSCALED, columns=columns)
+
+
+# On the environment's scales: the contract the pipeline, its checks and the CLI load with.
+HR_SURVEY = hr_survey_contract(survey_scales_from_env())
 
 HR_ROSTER = SourceContract(
     table="hr_roster",
@@ -128,8 +169,8 @@ HR_ROSTER = SourceContract(
     key=("employee_id",),
     columns=(
         _text("employee_id", pseudonymise=True),
-        _text("department", allowed=DEPARTMENTS),
-        _text("team"),
+        _text("department", unit_type="department"),
+        _text("team", unit_type="team"),
         _date("hire_date"),
         _date("exit_date", nullable=True),
     ),
@@ -154,8 +195,8 @@ OPERATIONS_TASKS = SourceContract(
         _text("task_id"),
         _text("process"),
         _text("task_type", nullable=True),
-        _text("department", allowed=DEPARTMENTS),
-        _text("team", nullable=True),
+        _text("department", unit_type="department"),
+        _text("team", nullable=True, unit_type="support_team"),
         _text("employee_id", nullable=True, pseudonymise=True),
         _timestamp("started_at"),
         _timestamp("ended_at", nullable=True),
@@ -176,12 +217,12 @@ SALES_ORDERS = SourceContract(
     columns=(
         _text("order_id"),
         _text("customer_id"),
-        _text("product_id"),
-        _text("region", allowed=REGIONS),
-        _text("channel", allowed=CHANNELS),
+        _text("product_id", required=False, nullable=True),
+        _text("region", unit_type="region"),
+        _text("channel", required=False, nullable=True),
         _date("order_date"),
         _float("amount", minimum=0, maximum=10_000_000),
-        _float("margin", minimum=-10_000_000, maximum=10_000_000),
+        _float("margin", minimum=-10_000_000, maximum=10_000_000, required=False, nullable=True),
     ),
 )
 
@@ -193,8 +234,8 @@ SALES_CUSTOMERS = SourceContract(
     key=("customer_id",),
     columns=(
         _text("customer_id"),
-        _text("region", allowed=REGIONS),
-        _text("segment"),
+        _text("region", unit_type="region"),
+        _text("segment", required=False, nullable=True),
         _date("first_order_date"),
     ),
 )
@@ -216,8 +257,8 @@ FEEDBACK = SourceContract(
     columns=(
         _text("response_id"),
         _date("response_date"),
-        _text("region", allowed=REGIONS),
-        _text("channel", allowed=CHANNELS),
+        _text("region", unit_type="region"),
+        _text("channel"),
         _text("survey", allowed=("csat", "nps")),
         _int("score", minimum=0, maximum=10),
     ),
@@ -239,13 +280,13 @@ QC_INSPECTIONS = SourceContract(
     ),
     columns=(
         _text("unit_serial"),
-        _text("line", allowed=PRODUCTION_LINES),
+        _text("line", unit_type="production_line"),
         _timestamp("inspected_at"),
         _int("defects_found", minimum=0, maximum=1000),
         _bool("defective"),
-        _bool("reworked"),
-        _bool("passed_first_time"),
-        _int("opportunities_per_unit", minimum=1, maximum=100_000),
+        _bool("reworked", required=False, nullable=True),
+        _bool("passed_first_time", required=False, nullable=True),
+        _int("opportunities_per_unit", minimum=1, maximum=100_000, required=False, nullable=True),
     ),
 )
 
@@ -258,8 +299,9 @@ QC_PRODUCTION_RUNS = SourceContract(
     event_column="run_date",
     columns=(
         _date("run_date"),
-        _text("line", allowed=PRODUCTION_LINES),
-        _text("shift", allowed=("A", "B", "C")),
+        _text("line", unit_type="production_line"),
+        # Optional: a file without shifts has one row per line and day (key: run_date, line).
+        _text("shift", required=False, nullable=True),
         _int("units_produced", minimum=0, maximum=1_000_000),
         _float("production_hours", minimum=0, maximum=24),
     ),
@@ -275,7 +317,7 @@ QC_CLAIMS = SourceContract(
     columns=(
         _text("claim_id"),
         _date("claim_date"),
-        _text("line", allowed=PRODUCTION_LINES),
+        _text("line", unit_type="production_line"),
         _text("claim_type", allowed=("warranty", "recall", "return")),
         _int("units_affected", minimum=0, maximum=10_000_000),
         _float("cost", minimum=0, maximum=1_000_000_000),
@@ -297,7 +339,7 @@ PRODUCT_LAUNCHES = SourceContract(
     columns=(
         _text("product_id"),
         _text("product_name"),
-        _text("rnd_team"),
+        _text("rnd_team", unit_type="rnd_team"),
         _date("idea_date"),
         _date("launch_date"),
         _bool("ai_assisted"),
@@ -305,9 +347,52 @@ PRODUCT_LAUNCHES = SourceContract(
     ),
 )
 
+QC_INSPECTION_COUNTS = SourceContract(
+    table="qc_inspection_counts",
+    folder="quality",
+    patterns=("inspection_counts_*.csv",),
+    description=(
+        "Quality-control inspections counted per production line and day (MES exports), "
+        "instead of one row per inspected unit."
+    ),
+    key=("inspection_date", "line"),
+    event_column="inspection_date",
+    row_rules=(
+        RowRule(
+            "defective_units",
+            "more defective units than units inspected",
+            pl.col("defective_units") > pl.col("units_inspected"),
+        ),
+        RowRule(
+            "first_pass_units",
+            "more first-pass units than units inspected",
+            pl.col("first_pass_units") > pl.col("units_inspected"),
+        ),
+        RowRule(
+            "defects_found",
+            "fewer defects than defective units (a defective unit has at least one)",
+            pl.col("defects_found") < pl.col("defective_units"),
+        ),
+    ),
+    columns=(
+        _date("inspection_date"),
+        _text("line", unit_type="production_line"),
+        _int("units_inspected", minimum=0),
+        _int("defective_units", minimum=0),
+        _int("defects_found", minimum=0),
+        # Optional: without them the metrics they feed (first-pass yield, DPMO, rework
+        # cost) are left out for the line's month rather than counted as zero.
+        _int("reworked_units", minimum=0, required=False, nullable=True),
+        _int("first_pass_units", minimum=0, required=False, nullable=True),
+        # Opportunities summed over the day's units (units x opportunities per unit).
+        _int("defect_opportunities", minimum=0, required=False, nullable=True),
+    ),
+)
+
 CONTRACTS: dict[str, SourceContract] = {
     contract.table: contract
     for contract in (
+        ORGANISATION_UNITS,
         HR_SURVEY,
         HR_ROSTER,
         OPERATIONS_TASKS,
@@ -318,5 +403,6 @@ CONTRACTS: dict[str, SourceContract] = {
         QC_PRODUCTION_RUNS,
         QC_CLAIMS,
         PRODUCT_LAUNCHES,
+        QC_INSPECTION_COUNTS,
     )
 }

@@ -30,6 +30,7 @@ from ingestion.file_checks import (
 from ingestion.file_rows import ensure_raw_table, replace_file_rows
 from ingestion.key_guard import check_key
 from ingestion.load_job import LoadJob, PartProgress
+from ingestion.organisation import close_unit_lists
 from ingestion.read_ahead import read_ahead
 from ingestion.readers import read_as_text
 from ingestion.restatements import find_restatements
@@ -68,15 +69,17 @@ def load_source(
     bounds: DateBounds | None = None,
     streaming: Streaming | None = None,
     on_part: PartProgress | None = None,
+    closed_unit_types: frozenset[str] = frozenset(),
 ) -> SourceLoadReport:
     """Load new and changed files; raise SourceLoadError after the rest if any is rejected.
 
     While one file is written to DuckDB, the next is read and checked in a second thread
     (Polars and DuckDB both work outside the GIL), so the two overlap on big histories.
-    Files too large to read whole are streamed in parts (see `Streaming`).
+    Files too large to read whole are streamed in parts (see `Streaming`). Unit columns
+    of `closed_unit_types` accept only the units the organisation file declares.
     """
     job = LoadJob(
-        contract,
+        close_unit_lists(con, contract, closed_unit_types),
         key,
         bounds or DateBounds.until_now(DEFAULT_HISTORY_START),
         streaming or Streaming(),

@@ -24,7 +24,9 @@ from ingestion.readers import ROW_NUMBER
 SOURCE = "initiatives"
 FOLDER = "initiatives"
 TABLES = ("initiatives", "initiative_units", "initiative_objectives")
-UNIT_TYPES = ("production_line", "support_team", "region", "department", "rnd_team")
+# `team` is an HR team (the survey's and roster's team column); `support_team` a team in
+# the operations task data.
+UNIT_TYPES = ("production_line", "support_team", "region", "department", "team", "rnd_team")
 ASSUMPTION_DEFAULTS = {
     "loaded_hourly_cost": 55.0,
     "realisation_factor": 0.6,

@@ -67,8 +67,9 @@ def _redelivered_keys(
 ) -> pl.DataFrame:
     keys = ", ".join(contract.key)
     found = con.execute(
-        f"select existing._source_file, count(*) from (select {keys} from {new_rows}) "
-        f"inner join {RAW_SCHEMA}.{contract.table} as existing using ({keys}) "
+        f"select existing._source_file, count(*) from (select {keys} from {new_rows}) as incoming "
+        f"inner join {RAW_SCHEMA}.{contract.table} as existing "
+        f"on {_same_key(contract, 'incoming', 'existing')} "
         "where existing._source_file <> ? group by 1 order by 1",
         [relative],
     ).fetchall()
@@ -87,7 +88,7 @@ def _retracted_rows(
     con: duckdb.DuckDBPyConnection, contract: SourceContract, relative: str, new_rows: str
 ) -> pl.DataFrame:
     """Keys the file's earlier load held and this delivery of it does not."""
-    same_key = " and ".join(f"incoming.{key} = earlier.{key}" for key in contract.key)
+    same_key = _same_key(contract, "incoming", "earlier")
     month = (
         f"cast(date_trunc('month', earlier.{contract.event_column}) as date)"
         if contract.event_column
@@ -108,3 +109,9 @@ def _retracted_rows(
         },
         schema=COLUMNS,
     )
+
+
+def _same_key(contract: SourceContract, left: str, right: str) -> str:
+    """Rows of `left` and `right` with the same key. An optional key column (a production
+    run's shift) may be empty in both: the same key, not two unknowns."""
+    return " and ".join(f"{left}.{key} is not distinct from {right}.{key}" for key in contract.key)

@@ -230,6 +230,8 @@ def _value_checks(column: Column, typed: pl.Expr, point_may_group_thousands: boo
         )
     if column.allowed is not None:
         message = prefix + "'{}' is not one of " + ", ".join(column.allowed)
+        if column.allowed_from is not None:  # a company's list: named, not quoted whole
+            message = prefix + "'{}' is not in " + column.allowed_from
         checks.append(
             _Check(
                 typed.is_in(column.allowed).not_(),

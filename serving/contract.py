@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingestion.deliveries import all_sources
+
 RUN_ID_COLUMN = "published_run_id"
 
 
@@ -99,5 +101,54 @@ def mart_relations(manifest_path: Path) -> list[ServedRelation]:
     return sorted(relations, key=lambda relation: (relation.schema, relation.name))
 
 
+def source_coverage(manifest_path: Path) -> ServedRelation:
+    """Every landing source: delivered or not, and the metrics computed from it (which a
+    source not delivered leaves out)."""
+    manifest = json.loads(manifest_path.read_text())
+    seed = next(
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "seed" and node["name"] == "metric_definitions"
+    )
+    sources = ", ".join(f"('{source}')" for source in all_sources())
+    return ServedRelation(
+        "quality",
+        "source_coverage",
+        f"""
+        with sources as (select * from (values {sources}) as listed (source)),
+        loads as (
+            select source, count(*) as files_loaded, sum(rows_loaded) as rows_loaded
+            from audit.load_ledger where status = 'loaded' group by source
+        ),
+        metrics as (
+            select source, string_agg(metric_name, ', ' order by metric_name) as metrics
+            from {seed["schema"]}.{seed["alias"]},
+                unnest(string_split(sources, '|')) as needed (source)
+            group by source
+        )
+        select
+            sources.source,
+            coalesce(loads.files_loaded, 0) > 0 as is_delivered,
+            coalesce(loads.files_loaded, 0) as files_loaded,
+            coalesce(loads.rows_loaded, 0) as rows_loaded,
+            metrics.metrics as metrics_from_source
+        from sources
+        left join loads on sources.source = loads.source
+        left join metrics on sources.source = metrics.source
+        order by sources.source
+        """,
+        "Every landing source: whether it was delivered, and the metrics computed from it. "
+        "A source not delivered leaves its metrics out; the rest is published.",
+        {
+            "source": "Landing source (raw table; `initiatives` is the registry).",
+            "is_delivered": "At least one of its files loaded.",
+            "files_loaded": "Files loaded.",
+            "rows_loaded": "Rows loaded.",
+            "metrics_from_source": "Metrics computed from this source (metric_definitions): "
+            "not available while it is not delivered.",
+        },
+    )
+
+
 def served_relations(manifest_path: Path) -> list[ServedRelation]:
-    return [*mart_relations(manifest_path), *QUALITY_RELATIONS]
+    return [*mart_relations(manifest_path), *QUALITY_RELATIONS, source_coverage(manifest_path)]

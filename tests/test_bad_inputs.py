@@ -10,8 +10,15 @@ import json
 import duckdb
 import pytest
 
-from ingestion.contracts import FEEDBACK, HR_SURVEY, OPERATIONS_TASKS, QC_INSPECTIONS, SALES_ORDERS
-from ingestion.errors import SourceLoadError
+from ingestion.contracts import (
+    FEEDBACK,
+    HR_SURVEY,
+    OPERATIONS_TASKS,
+    ORGANISATION_UNITS,
+    QC_INSPECTIONS,
+    SALES_ORDERS,
+)
+from ingestion.errors import IngestionError, SourceLoadError
 from ingestion.loader import load_source
 from ingestion.registry import load_registry
 from ingestion.settings import Streaming
@@ -276,20 +283,56 @@ def test_dates_in_the_future_or_before_the_history_are_quarantined(con, landing,
     assert load_with_one_bad_feedback_row(con, landing, bad) == [(41, "response_date", reason)]
 
 
-def test_row_for_an_unknown_unit_is_quarantined(con, landing):
+def inspections_on_lines(lines: list[str]) -> str:
     header = (
         "unit_serial,line,inspected_at,defects_found,defective,reworked,passed_first_time,"
         "opportunities_per_unit"
     )
-    rows = [f"u{n},L01,2025-01-05T10:00:00,0,false,false,true,250" for n in range(40)]
-    rows.append("u99,L99,2025-01-05T10:00:00,0,false,false,true,250")
-    write_text(landing / "quality" / "inspections_2025-01.csv", "\n".join([header, *rows]) + "\n")
+    rows = [
+        f"u{n},{line},2025-01-05T10:00:00,0,false,false,true,250" for n, line in enumerate(lines)
+    ]
+    return "\n".join([header, *rows]) + "\n"
 
-    load(con, landing, QC_INSPECTIONS)
+
+def test_units_are_learnt_from_the_data(con, landing):
+    lines = [f"Plant {n % 3} line {n % 27:02d}" for n in range(270)]
+    write_text(landing / "quality" / "inspections_2025-01.csv", inspections_on_lines(lines))
+
+    report = load(con, landing, QC_INSPECTIONS)
+
+    assert report.total("rows_loaded") == 270
+    assert scalar(con, "select count(distinct line) from raw.qc_inspections") == 27
+
+
+def test_a_unit_outside_a_closed_list_is_quarantined(con, landing):
+    write_text(
+        landing / "organisation" / "units.csv",
+        "unit_type,unit_id,label\nproduction_line,L01,Line 1\nproduction_line,L02,Line 2\n",
+    )
+    load(con, landing, ORGANISATION_UNITS)
+    write_text(
+        landing / "quality" / "inspections_2025-01.csv",
+        inspections_on_lines(["L01"] * 40 + ["L99"]),
+    )
+
+    load_source(
+        con, QC_INSPECTIONS, landing, TEST_KEY, bounds=BOUNDS,
+        closed_unit_types=frozenset({"production_line"}),
+    )  # fmt: skip
 
     ((row, column, reason),) = quarantined(con)
     assert (row, column) == (41, "line")
-    assert reason.startswith("line: 'L99' is not one of L01, L02")
+    assert reason == "line: 'L99' is not in the organisation file's production_line list"
+
+
+def test_a_closed_list_without_an_organisation_file_names_the_fix(con, landing):
+    write_text(landing / "quality" / "inspections_2025-01.csv", inspections_on_lines(["L01"]))
+
+    with pytest.raises(IngestionError, match=r"declares no production_line\. Fix: list the"):
+        load_source(
+            con, QC_INSPECTIONS, landing, TEST_KEY, bounds=BOUNDS,
+            closed_unit_types=frozenset({"production_line"}),
+        )  # fmt: skip
 
 
 def test_fixed_file_reloads_once_and_cleanly(con, landing):

@@ -18,6 +18,16 @@ def test_definitions_load(dbt_manifest):
     assert {"raw/operations_tasks", "staging/stg_operations__tasks", "serving/ai_roi"} <= keys
 
 
+def test_dbt_runs_as_two_steps(dbt_manifest):
+    """A dbt check on an asset others wait for would split dbt into several steps (each a
+    dbt start-up, and tests run before the models they test)."""
+    from dagster_project.definitions import defs
+
+    job = defs.resolve_job_def("full_pipeline")
+    steps = sorted(node.name for node in job.graph.nodes if node.name.startswith("dbt"))
+    assert steps == ["dbt_daily_models", "dbt_models"]
+
+
 def test_dbt_sources_are_the_ingestion_assets(dbt_manifest):
     from dagster_project.definitions import defs
 

@@ -24,10 +24,11 @@ from expectations.outcome import ExpectationOutcome, SuiteOutcome
 from expectations.suites import SUITES_DIR
 from ingestion import registry
 from ingestion.contracts import CONTRACTS
+from serving.contract import mart_relations
 
 FEEDBACK = "raw.feedback_responses"
 LINEAGE = {"_source_file", "_source_row", "_loaded_at"}
-PARAMETER_SOURCES = {"previous_row_count", "now", "query"}
+PARAMETER_SOURCES = {"previous_row_count", "now", "query", "survey_scale"}
 
 
 @pytest.fixture
@@ -79,7 +80,7 @@ def test_a_clean_table_passes(con: duckdb.DuckDBPyConnection) -> None:
     assert outcome.failures == []
     assert outcome.rows_validated == 200
     assert outcome.suite == "raw__feedback_responses"
-    assert len(outcome.expectations) == len(suite_for(FEEDBACK)["expectations"]) == 27
+    assert len(outcome.expectations) == len(suite_for(FEEDBACK)["expectations"]) == 25
     assert outcome.notes == []
 
 
@@ -158,7 +159,7 @@ def test_batches_count_the_same_as_one_pass(con: duckdb.DuckDBPyConnection) -> N
     con.execute(
         f"""
         update {FEEDBACK} set score = 9 where survey = 'csat' and _source_row % 500 = 1;
-        update {FEEDBACK} set region = 'MARS' where _source_row in (10, 2500, 4990);
+        update {FEEDBACK} set survey = 'ces' where _source_row in (10, 2500, 4990);
         update {FEEDBACK} set response_id = 'R000001' where _source_row = 4999
         """
     )
@@ -168,7 +169,7 @@ def test_batches_count_the_same_as_one_pass(con: duckdb.DuckDBPyConnection) -> N
     counts = {(f.expectation_type, f.column): f.unexpected_count for f in batched.failures}
     assert counts == {
         ("expect_column_values_to_be_between", "score"): 10,
-        ("expect_column_values_to_be_in_set", "region"): 3,
+        ("expect_column_values_to_be_in_set", "survey"): 3,
         ("expect_column_values_to_be_unique", "response_id"): 2,  # rows in different batches
         ("expect_compound_columns_to_be_unique", "response_id, _source_file"): 2,
     }
@@ -182,7 +183,7 @@ def test_batches_count_the_same_as_one_pass(con: duckdb.DuckDBPyConnection) -> N
 def test_row_count_bound_follows_the_previous_good_run(con: duckdb.DuckDBPyConnection) -> None:
     add_feedback(con, 1000)
     first = validate_relation(con, FEEDBACK, run_id="r1")
-    assert record_outcome(con, first) == 27
+    assert record_outcome(con, first) == 25
     # A slice is compared with earlier slices only: here there are none, so any size passes.
     slice_outcome = validate_relation(con, FEEDBACK, run_id="r2", where="survey = 'nps'")
     assert (slice_outcome.rows_validated, slice_outcome.passed) == (500, True)
@@ -206,14 +207,21 @@ def test_row_count_bound_follows_the_previous_good_run(con: duckdb.DuckDBPyConne
         " from audit.quality_results group by run_id order by run_id"
     ).fetchall()
     assert history == [
-        ("r1", 27, True, 1000, None),
-        ("r2", 27, True, 500, "survey = 'nps'"),
-        ("r3", 27, False, 100, None),
+        ("r1", 25, True, 1000, None),
+        ("r2", 25, True, 500, "survey = 'nps'"),
+        ("r3", 25, False, 100, None),
     ]
 
 
 def test_missing_lookup_tables_skip_their_checks(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(registry.DDL)
+    for quality_table in (
+        "qc_inspections",
+        "qc_inspection_counts",
+        "qc_production_runs",
+        "qc_claims",
+    ):
+        con.execute(f"create table raw.{quality_table} as select 'L01' as line")
     con.execute(
         """
         insert into raw.initiatives (initiative_id, _source_file, _source_row, _loaded_at)
@@ -230,10 +238,11 @@ def test_missing_lookup_tables_skip_their_checks(con: duckdb.DuckDBPyConnection)
         ("expect_column_values_to_be_in_set", "unit_id", "warn"),
     ]
     assert [f.sample_values for f in outcome.failures] == [["ghost"], ["L99"]]
-    # Support and R&D teams come from raw tables not loaded here.
-    assert len(outcome.notes) == 2
+    # Lines are checked against the quality tables made here; support teams, R&D teams,
+    # regions, departments and teams come from raw tables not loaded here.
+    assert len(outcome.notes) == 5
     assert all("unresolved" in note and "does not exist" in note for note in outcome.notes)
-    assert len(outcome.expectations) == len(suite_for("raw.initiative_units")["expectations"]) - 2
+    assert len(outcome.expectations) == len(suite_for("raw.initiative_units")["expectations"]) - 5
 
 
 def test_data_docs_collect_every_validation(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -257,9 +266,11 @@ def test_data_docs_collect_every_validation(con: duckdb.DuckDBPyConnection, tmp_
     ]
 
 
-def test_suite_listing() -> None:
-    assert len(suite_names()) == 26
-    assert "raw.operations_tasks" in relations() and "marts.initiative_roi" in relations()
+def test_every_raw_table_and_served_mart_has_a_suite(dbt_manifest: Path) -> None:
+    raw_tables = [*CONTRACTS, *registry.TABLES]
+    marts = [relation.name for relation in mart_relations(dbt_manifest)]
+    assert set(relations()) == {f"raw.{t}" for t in raw_tables} | {f"marts.{m}" for m in marts}
+    assert len(suite_names()) == len(relations())
     with pytest.raises(KeyError, match="no expectation suite"):
         suite_for("raw.nothing_here")
 

@@ -41,13 +41,18 @@ def test_the_job_succeeds(pipeline):
     assert pipeline.result.success
 
 
+# The demo delivers every source but the optional organisation file and the quality
+# counts (it writes unit rows); tests/test_partial_delivery.py covers sources left out.
+NOT_IN_THE_DEMO = {"organisation_units", "qc_inspection_counts"}
+
+
 @pytest.mark.parametrize("table", sorted(CONTRACTS))
 def test_raw_rows_equal_the_rows_in_the_generated_files(pipeline, table):
     files = landing_files(CONTRACTS[table], pipeline.settings.landing_dir)
     expected = rows_in_files(files)
 
     with warehouse(pipeline) as con:
-        assert expected > 0
+        assert (expected > 0) is (table not in NOT_IN_THE_DEMO)
         assert count(con, f"raw.{table}") == expected
         assert count(con, "audit.quarantine") == 0
 

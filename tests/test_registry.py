@@ -173,7 +173,7 @@ BAD_FILES = {
     "long unknown unit type": (
         VALID.replace("unit_type: support_team", "unit_type: " + "x" * 100),
         f"column 'unit_type': '{'x' * 39}... (102 characters) is not one of "
-        "production_line, support_team, region, department, rnd_team",
+        "production_line, support_team, region, department, team, rnd_team",
     ),
 }
 

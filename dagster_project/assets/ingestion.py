@@ -12,13 +12,14 @@ import dagster as dg
 
 from dagster_project.resources import WarehouseResource
 from ingestion import registry
-from ingestion.contracts import CONTRACTS, SourceContract
+from ingestion.contracts import CONTRACTS, ORGANISATION_UNITS, SourceContract
 from ingestion.duckdb_helpers import scalar
 from ingestion.errors import IngestionError, SourceLoadError
 from ingestion.ledger import FileOutcome
 from ingestion.loader import SourceLoadReport, landing_files, load_source
 
 GROUP = "ingestion"
+ORGANISATION_KEY = dg.AssetKey(["raw", ORGANISATION_UNITS.table])
 
 
 def _log_file(context: dg.AssetExecutionContext, files: int):
@@ -81,6 +82,8 @@ def _row_count(con, table: str) -> int:
 def build_source_asset(contract: SourceContract) -> dg.AssetsDefinition:
     @dg.asset(
         key=dg.AssetKey(["raw", contract.table]),
+        # The organisation file first: it may close the unit lists the others are checked on.
+        deps=[] if contract is ORGANISATION_UNITS else [ORGANISATION_KEY],
         group_name=GROUP,
         kinds={"polars", "duckdb"},
         pool="duckdb",
@@ -104,6 +107,7 @@ def build_source_asset(contract: SourceContract) -> dg.AssetsDefinition:
                 bounds=warehouse.date_bounds(),
                 streaming=warehouse.streaming(),
                 on_part=_log_part(context),
+                closed_unit_types=warehouse.closed_units(),
             )
             rows = _row_count(con, contract.table)
         return dg.MaterializeResult(metadata=_load_metadata(report, rows))

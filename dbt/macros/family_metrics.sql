@@ -1,11 +1,12 @@
 {#- The body of a family mart: the family's metrics per initiative, unit and month from
-    int_initiative_metric_months, with the initiative-level effects beside them.
+    int_unit_metric_months, with the initiative-level effects beside them. Units no
+    initiative covers have one row per metric and month, their initiative columns empty.
     With min_cell_size, cells resting on fewer people are suppressed (HR privacy rule). -#}
 {% macro family_metrics(family, min_cell_size=none) %}
 with
 
 metric_months as (
-    select * from {{ ref('int_initiative_metric_months') }}
+    select * from {{ ref('int_unit_metric_months') }}
     where family = '{{ family }}'
 ),
 
@@ -16,6 +17,7 @@ effects as (
 final as (
     select
         metric_months.initiative_id,
+        metric_months.unit_type,
         metric_months.unit_id,
         metric_months.month_start,
         metric_months.metric_name,

@@ -1,5 +1,7 @@
 {#- The attribution input: for every initiative, each metric measured on its unit type,
-    per population unit and month, with the unit's window. -#}
+    per population unit and month, with the unit's window. A metric may be measured on
+    several unit types (the catalogue lists them as `department|team`): an initiative gets
+    it on its own unit type. -#}
 with
 
 unit_months as (
@@ -31,7 +33,10 @@ final as (
         metric_values.denominator,
         metric_values.metric_value
     from unit_months
-    inner join metrics on unit_months.unit_type = metrics.unit_type
+    inner join metrics
+        on
+            {{ dbt.concat(["'|'", 'metrics.unit_type', "'|'"]) }}
+            like {{ dbt.concat(["'%|'", 'unit_months.unit_type', "'|%'"]) }}
     inner join metric_values
         on
             unit_months.unit_type = metric_values.unit_type

@@ -1,7 +1,18 @@
 {#- Every metric of the catalogue (seed metric_definitions) per unit and month, as a
     numerator and a denominator: value = numerator / denominator. Keeping the parts lets
     months and units be pooled exactly (ratio of sums) and lets the attribution model
-    weight each cell by its denominator. This is the one place a metric's formula lives. -#}
+    weight each cell by its denominator. This is the one place a metric's formula lives.
+    A metric measured on several unit types (the employee metrics: departments and teams)
+    has the same formula on each, and a row per unit type. A metric whose field a source
+    left out has a null numerator or no denominator there, and no row. -#}
+{%- set employee_metrics = [
+    ('job_satisfaction_mean', 'job_satisfaction_total', 'respondents'),
+    ('job_satisfaction_top2', 'job_satisfaction_top2', 'respondents'),
+    ('enps', '(enps_promoters - enps_detractors) * 100.0', 'enps_respondents'),
+    ('self_rated_productivity', 'self_rated_productivity_total', 'self_rated_productivity_respondents'),
+    ('ai_adoption', 'ai_tool_users', 'ai_tool_usage_respondents'),
+    ('turnover_rate', 'separations', '(headcount_at_start + headcount_at_end) / 2.0'),
+] -%}
 {%- set panels = [
     {
         'relation': ref('int_operations__team_months'), 'unit_type': 'support_team', 'unit': 'team',
@@ -47,14 +58,11 @@
     },
     {
         'relation': ref('int_hr__department_months'), 'unit_type': 'department', 'unit': 'department',
-        'metrics': [
-            ('job_satisfaction_mean', 'job_satisfaction_total', 'respondents'),
-            ('job_satisfaction_top2', 'job_satisfaction_top2', 'respondents'),
-            ('enps', '(enps_promoters - enps_detractors) * 100.0', 'respondents'),
-            ('self_rated_productivity', 'self_rated_productivity_total', 'respondents'),
-            ('ai_adoption', 'ai_tool_users', 'respondents'),
-            ('turnover_rate', 'separations', '(headcount_at_start + headcount_at_end) / 2.0'),
-        ],
+        'metrics': employee_metrics,
+    },
+    {
+        'relation': ref('int_hr__team_months'), 'unit_type': 'team', 'unit': 'team',
+        'metrics': employee_metrics,
     },
     {
         'relation': ref('int_innovation__team_months'), 'unit_type': 'rnd_team', 'unit': 'rnd_team',

@@ -3,7 +3,8 @@
 
     Survey items are the department's (the survey does not ask about processes): shares
     answering 1 or 2 on job satisfaction and on self-rated productivity, withheld under
-    min_hr_cell_size respondents. Comment themes: of the department's commenters, the
+    min_hr_cell_size respondents (productivity, an optional question, under that many
+    answering it: a survey without it gives no share, not 0). Comment themes: of the department's commenters, the
     share whose comments name the process, and the pain themes (manual work, double
     entry, delays...) of those comments. Free text yields themes only for groups of at
     least min_comment_group_size distinct commenters (default 10); below that, no theme
@@ -39,7 +40,10 @@ department_answers as (
         department,
         count(distinct employee_key) as survey_respondents,
         avg(case when job_satisfaction <= 2 then 1.0 else 0.0 end) as dissatisfied_share,
-        avg(case when self_rated_productivity <= 2 then 1.0 else 0.0 end) as low_productivity_share,
+        avg(case when self_rated_productivity <= 2 then 1.0 when self_rated_productivity is not null then 0.0 end)
+            as low_productivity_share,
+        count(distinct case when self_rated_productivity is not null then employee_key end)
+            as productivity_respondents,
         count(distinct case when trim(comment_text) <> '' then employee_key end) as commenters
     from answers
     group by department
@@ -115,7 +119,7 @@ final as (
                 then department_answers.dissatisfied_share
         end as dissatisfied_share,
         case
-            when department_answers.survey_respondents >= {{ var('min_hr_cell_size') }}
+            when department_answers.productivity_respondents >= {{ var('min_hr_cell_size') }}
                 then department_answers.low_productivity_share
         end as low_productivity_share,
         coalesce(department_answers.commenters, 0) as comment_group_size,

@@ -1,5 +1,12 @@
 {#- Quality panel: one row per production line and month with every count behind the
-    quality metrics (DPU, defective rate, DPMO, first-pass yield, speed, claims). -#}
+    quality metrics (DPU, defective rate, DPMO, first-pass yield, speed, claims).
+
+    Inspections come from int_quality__inspection_days: unit rows and daily counts, a line
+    and day delivered both ways counted once (from the count). The counts form may leave
+    out rework, first-pass and opportunity counts. A month's count is then known only if
+    every inspected day of it has one: summing the days that have it over all units
+    inspected would understate the metric, so it stays null and int_metric_values leaves
+    the metric out for that line and month. -#}
 with
 
 months as (
@@ -10,17 +17,25 @@ lines as (
     select distinct line_id from {{ ref('stg_quality__production_runs') }}
 ),
 
+inspection_days as (
+    select * from {{ ref('int_quality__inspection_days') }}
+),
+
 inspections as (
     select
         line_id,
         inspection_month as month_start,
-        count(*) as units_inspected,
-        sum(case when is_defective then 1 else 0 end) as defective_units,
+        sum(units_inspected) as units_inspected,
+        sum(defective_units) as defective_units,
         sum(defects_found) as defects_found,
-        sum(opportunities_per_unit) as defect_opportunities,
-        sum(case when passed_first_time then 1 else 0 end) as first_pass_units,
-        sum(case when is_reworked then 1 else 0 end) as reworked_units
-    from {{ ref('stg_quality__inspections') }}
+        -- Known only if every day has it (count() skips nulls).
+        case when count(defect_opportunities) = count(*) then sum(defect_opportunities) end
+            as defect_opportunities,
+        case when count(first_pass_units) = count(*) then sum(first_pass_units) end
+            as first_pass_units,
+        case when count(reworked_units) = count(*) then sum(reworked_units) end
+            as reworked_units
+    from inspection_days
     group by line_id, inspection_month
 ),
 
@@ -54,9 +69,13 @@ counts as (
         coalesce(inspections.units_inspected, 0) as units_inspected,
         coalesce(inspections.defective_units, 0) as defective_units,
         coalesce(inspections.defects_found, 0) as defects_found,
-        coalesce(inspections.defect_opportunities, 0) as defect_opportunities,
-        coalesce(inspections.first_pass_units, 0) as first_pass_units,
-        coalesce(inspections.reworked_units, 0) as reworked_units,
+        -- Zero in a month without inspections; unknown (null) stays unknown otherwise.
+        case when inspections.line_id is null then 0 else inspections.defect_opportunities end
+            as defect_opportunities,
+        case when inspections.line_id is null then 0 else inspections.first_pass_units end
+            as first_pass_units,
+        case when inspections.line_id is null then 0 else inspections.reworked_units end
+            as reworked_units,
         coalesce(production.units_produced, 0) as units_produced,
         coalesce(production.production_hours, 0) as production_hours,
         coalesce(claims.claims_count, 0) as claims_count,

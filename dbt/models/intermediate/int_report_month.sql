@@ -8,6 +8,8 @@ event_dates as (
     union all
     select cast(inspected_at as date) as event_date from {{ ref('stg_quality__inspections') }}
     union all
+    select inspection_date as event_date from {{ ref('stg_quality__inspection_counts') }}
+    union all
     select order_date as event_date from {{ ref('stg_sales__orders') }}
 ),
 

@@ -1,7 +1,10 @@
 {#- Revenue panel: one row per region and month. A customer is active while they ordered
     in the trailing 12 months; "new" customers are active at the end of the month but not
     at its start (first orders, and customers back after a year without orders), so that
-    retention = (active at end - new) / active at start = retained / active at start. -#}
+    retention = (active at end - new) / active at start = retained / active at start.
+    Margin and product are optional in the orders: a month's gross margin (and so its CLV)
+    and AI-enabled revenue are known only if every order of it carries the field, else
+    null, so int_metric_values leaves them out rather than reading zero. -#}
 with
 
 months as (
@@ -27,9 +30,12 @@ monthly_orders as (
         orders.order_month as month_start,
         count(*) as orders,
         sum(orders.order_amount) as revenue,
-        sum(orders.order_margin) as gross_margin,
-        sum(case when ai_enabled_products.product_id is not null then orders.order_amount else 0 end)
-            as ai_enabled_revenue
+        -- count() skips nulls: a total over only some of the orders would understate it.
+        case when count(orders.order_margin) = count(*) then sum(orders.order_margin) end as gross_margin,
+        case
+            when count(orders.product_id) = count(*)
+                then sum(case when ai_enabled_products.product_id is not null then orders.order_amount else 0 end)
+        end as ai_enabled_revenue
     from orders
     left join ai_enabled_products on orders.product_id = ai_enabled_products.product_id
     group by orders.region, orders.order_month
@@ -80,8 +86,10 @@ counts as (
         months.month_start,
         coalesce(monthly_orders.orders, 0) as orders,
         coalesce(monthly_orders.revenue, 0) as revenue,
-        coalesce(monthly_orders.gross_margin, 0) as gross_margin,
-        coalesce(monthly_orders.ai_enabled_revenue, 0) as ai_enabled_revenue,
+        -- Zero in a month without orders; unknown (null) stays unknown otherwise.
+        case when monthly_orders.region is null then 0 else monthly_orders.gross_margin end as gross_margin,
+        case when monthly_orders.region is null then 0 else monthly_orders.ai_enabled_revenue end
+            as ai_enabled_revenue,
         coalesce(active_customers.customers_at_start, 0) as customers_at_start,
         coalesce(active_customers.customers_at_end, 0) as customers_at_end,
         coalesce(active_customers.new_customers, 0) as new_customers

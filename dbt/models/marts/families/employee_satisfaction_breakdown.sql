@@ -1,6 +1,9 @@
 {#- Employee satisfaction per department and survey month, broken down by team and by AI
     adoption cohort. Cells under the minimum size are suppressed, and so are the
-    complementary cells that would let them be recovered from the department's total. -#}
+    complementary cells that would let them be recovered from the department's total.
+    Means are on each question's declared scale, named beside them, and on 0-100.
+    Questions a survey may leave out are averaged over the people who answered them, and
+    hidden too where fewer than the minimum did. -#}
 with
 
 cells as (
@@ -17,6 +20,15 @@ suppressed as (
     ) }}
 ),
 
+answered as (
+    select
+        *,
+        not is_suppressed and enps_respondents >= {{ var('min_hr_cell_size') }} as shows_enps,
+        not is_suppressed
+        and self_rated_productivity_respondents >= {{ var('min_hr_cell_size') }} as shows_productivity
+    from suppressed
+),
+
 final as (
     select
         department,
@@ -29,10 +41,23 @@ final as (
             as job_satisfaction_mean,
         case when not is_suppressed then 1.0 * job_satisfaction_top2 / respondents end
             as job_satisfaction_top2_share,
-        case when not is_suppressed then 100.0 * enps_net_promoters / respondents end as enps,
-        case when not is_suppressed then 1.0 * self_rated_productivity_total / respondents end
-            as self_rated_productivity_mean
-    from suppressed
+        case when shows_enps then 100.0 * enps_net_promoters / enps_respondents end as enps,
+        case when shows_productivity then 1.0 * self_rated_productivity_total / self_rated_productivity_respondents end
+            as self_rated_productivity_mean,
+        {{ survey_scale_label('job_satisfaction') }} as job_satisfaction_scale,
+        case
+            when not is_suppressed
+                then {{ mean_0_100('job_satisfaction', '1.0 * job_satisfaction_total / respondents') }}
+        end as job_satisfaction_mean_0_100,
+        {{ survey_scale_label('self_rated_productivity') }} as self_rated_productivity_scale,
+        case
+            when shows_productivity
+                then {{ mean_0_100(
+                    'self_rated_productivity',
+                    '1.0 * self_rated_productivity_total / self_rated_productivity_respondents',
+                ) }}
+        end as self_rated_productivity_mean_0_100
+    from answered
 )
 
 select * from final

@@ -76,7 +76,13 @@ candidates as (
         pain.survey_respondents,
         pain.dissatisfied_share,
         pain.low_productivity_share,
-        (pain.dissatisfied_share + pain.low_productivity_share) / 2 as survey_pain,
+        -- The mean of the survey items present: without the productivity question, the
+        -- dissatisfied share alone.
+        coalesce(
+            (pain.dissatisfied_share + pain.low_productivity_share) / 2,
+            pain.dissatisfied_share,
+            pain.low_productivity_share
+        ) as survey_pain,
         pain.comment_group_size,
         pain.has_comment_themes,
         pain.comment_mention_share,

@@ -1,3 +1,6 @@
+{#- One production run per line, day and shift. A file without shifts delivers one row per
+    line and day, the whole day: its shift is empty, and the key treats the empty shift as
+    a value of its own, so a later delivery of that line and day replaces it. -#}
 {{ config(unique_key='production_run_id') }}
 
 with
@@ -7,10 +10,18 @@ source as (
     {{ incremental_source_filter('run_date') }}
 ),
 
+keyed as (
+    -- Empty text never reaches raw (the loader reads it as missing), so '' names no shift.
+    select
+        *,
+        coalesce(shift, '') as shift_key
+    from source
+),
+
 latest as (
     {{ deduplicate(
-        'source',
-        'run_date, line, shift',
+        'keyed',
+        'run_date, line, shift_key',
         '_loaded_at desc, _source_file desc, _source_row desc'
     ) }}
 ),
@@ -18,7 +29,7 @@ latest as (
 renamed as (
     select
         {{ dbt.concat([
-            "cast(run_date as " ~ dbt.type_string() ~ ")", "'|'", "line", "'|'", "shift"
+            "cast(run_date as " ~ dbt.type_string() ~ ")", "'|'", "line", "'|'", "shift_key"
         ]) }} as production_run_id,
         run_date,
         cast({{ dbt.date_trunc('month', 'run_date') }} as date) as run_month,
