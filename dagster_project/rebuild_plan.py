@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from dagster_project.dbt_project import DBT_PROJECT_DIR, project_files
-from ingestion.duckdb_helpers import scalar
+from ingestion.duckdb_helpers import scalar, table_exists
 
 BUILDS = "audit.model_builds"
 # The column that says when a row arrived, in the raw tables, the incremental models and
@@ -82,12 +82,7 @@ def record_build(con: duckdb.DuckDBPyConnection, run_id: str, plan: RebuildPlan)
 
 
 def last_build_state(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
-    exists = scalar(
-        con,
-        "select count(*) from duckdb_tables() where schema_name = 'audit' "
-        "and table_name = 'model_builds'",
-    )
-    if not exists:
+    if not table_exists(con, BUILDS):
         return None
     state = scalar(con, f"select state from {BUILDS} order by built_at desc limit 1")
     return json.loads(state) if state else None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import duckdb
 
 from expectations.audit import SCHEMA, TABLE
+from ingestion.duckdb_helpers import table_exists
 from ingestion.ledger import ensure_schema
 
 BLOCKED_TABLE = f"{SCHEMA}.blocked_publishes"
@@ -39,7 +40,7 @@ def open_failures(
 ) -> list[GateFailure]:
     """Error-level failures of the latest validation of each relation (of `relations`);
     reads only, so a read-only connection will do."""
-    if not _has_results(con):
+    if not table_exists(con, TABLE):
         return []
     wanted = sorted(relations) if relations is not None else None
     rows = con.execute(
@@ -67,15 +68,6 @@ def open_failures(
         GateFailure(relation, kind, column, _observed(observed, count, percent, samples), run)
         for relation, kind, column, observed, count, percent, samples, run in rows
     ]
-
-
-def _has_results(con: duckdb.DuckDBPyConnection) -> bool:
-    schema, table = TABLE.split(".")
-    found = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-        [schema, table],
-    ).fetchall()
-    return found[0][0] > 0
 
 
 def _observed(

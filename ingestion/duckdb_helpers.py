@@ -17,6 +17,13 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = 
     return rows[0][0] if rows else None
 
 
+def table_exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
+    """Whether `relation` (`schema.table`) exists; reads only, on any connection."""
+    schema, table = relation.split(".")
+    query = "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?"
+    return scalar(con, query, [schema, table]) > 0
+
+
 @contextmanager
 def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> Iterator[None]:
     """`frame` queryable as the view `name` for the duration of the block."""

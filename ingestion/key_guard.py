@@ -16,6 +16,7 @@ import duckdb
 
 from ingestion import ledger
 from ingestion.contracts import CONTRACTS, SourceContract
+from ingestion.duckdb_helpers import table_exists
 from ingestion.errors import IngestionError
 from ingestion.file_rows import RAW_SCHEMA, transaction
 
@@ -86,13 +87,7 @@ def repseudonymise(con: duckdb.DuckDBPyConnection, landing_dir: Path, key: bytes
 
 def _forget_source(con: duckdb.DuckDBPyConnection, source: str) -> None:
     """Every row a source's loads wrote: raw rows, quarantine, restatements, ledger."""
-    raw_tables = {
-        row[0]
-        for row in con.execute(
-            "select table_name from duckdb_tables() where schema_name = ?", [RAW_SCHEMA]
-        ).fetchall()
-    }
-    if source in raw_tables:
+    if table_exists(con, f"{RAW_SCHEMA}.{source}"):
         con.execute(f"delete from {RAW_SCHEMA}.{source}")
     for table in ("quarantine", "restatements", "load_ledger"):
         con.execute(f"delete from {ledger.SCHEMA}.{table} where source = ?", [source])

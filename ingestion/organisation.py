@@ -11,6 +11,7 @@ from dataclasses import replace
 import duckdb
 
 from ingestion.contracts import ORGANISATION_UNITS, SourceContract
+from ingestion.duckdb_helpers import table_exists
 from ingestion.errors import IngestionError
 from ingestion.file_rows import RAW_SCHEMA
 
@@ -53,11 +54,7 @@ def close_unit_lists(
 
 def declared_units(con: duckdb.DuckDBPyConnection, unit_types: set) -> dict[str, set[str]]:
     """The units the organisation file declares, per unit type (none if not delivered)."""
-    exists = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-        [RAW_SCHEMA, ORGANISATION_UNITS.table],
-    ).fetchall()[0][0]
-    if not exists:
+    if not table_exists(con, f"{RAW_SCHEMA}.{ORGANISATION_UNITS.table}"):
         return {}
     rows = con.execute(
         f"select unit_type, unit_id from {RAW_SCHEMA}.{ORGANISATION_UNITS.table} "

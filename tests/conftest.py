@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from ingestion.settings import Settings
@@ -38,6 +39,18 @@ def settings_for(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("AIROI_SERVING_PATH", str(data_dir / "serving" / "ai_roi.duckdb"))
     monkeypatch.setenv("AIROI_PSEUDONYMISATION_KEY", "test-key")
     return Settings.from_env()
+
+
+@pytest.fixture
+def con(tmp_path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A warehouse file of the test's own (tests of one relation make their own)."""
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as connection:
+        yield connection
+
+
+@pytest.fixture
+def landing(tmp_path) -> Path:
+    return tmp_path / "landing"
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import codecs
 import datetime as dt
 import json
 
-import duckdb
 import pytest
 
 from ingestion.contracts import (
@@ -37,17 +36,6 @@ ORDERS_HEADER = ("order_id", "customer_id", "product_id", "region", "channel", "
 
 def feedback_rows(count: int) -> list[tuple]:
     return [(f"r{n}", "2025-01-03", "NORTH", "direct", "nps", n % 11) for n in range(count)]
-
-
-@pytest.fixture
-def con(tmp_path):
-    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as connection:
-        yield connection
-
-
-@pytest.fixture
-def landing(tmp_path):
-    return tmp_path / "landing"
 
 
 def load(con, landing, contract=FEEDBACK, streaming=None):

@@ -4,7 +4,6 @@ quotes more of a file than short, clean names from its header."""
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
 from ingestion.contracts import SALES_ORDERS
@@ -21,17 +20,6 @@ ORDERS = (
     "o1,c1,p1,NORTH,direct,2025-01-03,100,20\n"
 )
 AUDIT_TABLES = ("load_ledger", "load_accounting", "quarantine")
-
-
-@pytest.fixture
-def con(tmp_path):
-    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as connection:
-        yield connection
-
-
-@pytest.fixture
-def landing(tmp_path):
-    return tmp_path / "landing"
 
 
 def load_sales_and_registry(con, landing) -> list[str]:

@@ -4,7 +4,6 @@ import datetime as dt
 import os
 import time
 
-import duckdb
 import pytest
 
 from ingestion import ledger
@@ -24,17 +23,6 @@ GOOD_ROWS = [
     ("r2", "2025-01-04", "SOUTH", "online", "nps", 9),
     ("r3", "2025-01-05", "EAST", "partner", "nps", 3),
 ]
-
-
-@pytest.fixture
-def con(tmp_path):
-    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as connection:
-        yield connection
-
-
-@pytest.fixture
-def landing(tmp_path):
-    return tmp_path / "landing"
 
 
 def load_feedback(con, landing):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
 
 from ingestion.contracts import (
@@ -88,17 +87,6 @@ OPTIONAL = [
     ("qc_inspections", "passed_first_time"),
     ("qc_inspections", "opportunities_per_unit"),
 ]
-
-
-@pytest.fixture
-def con(tmp_path):
-    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as connection:
-        yield connection
-
-
-@pytest.fixture
-def landing(tmp_path):
-    return tmp_path / "landing"
 
 
 def csv_text(rows: list[dict[str, str]], leave_out: str | None = None) -> str:

@@ -42,12 +42,6 @@ QUALITY_METRIC_ROWS = 960
 DEMO_SCALE = 0.05
 
 
-@pytest.fixture
-def con(tmp_path: Path):
-    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as connection:
-        yield connection
-
-
 def counts_csv(rows: list[tuple]) -> str:
     lines = [HEADER] + [",".join("" if v is None else str(v) for v in row) for row in rows]
     return "\n".join(lines) + "\n"

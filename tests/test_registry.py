@@ -2,7 +2,6 @@
 
 import time
 
-import duckdb
 import pytest
 
 from ingestion.errors import SourceLoadError
@@ -22,12 +21,6 @@ assumptions: {loaded_hourly_cost: 48}
 objectives:
   - {metric: task_duration_mean, direction: decrease, target_pct: -20, deadline: 2026-06-30}
 """
-
-
-@pytest.fixture
-def con(tmp_path):
-    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as connection:
-        yield connection
 
 
 def test_valid_initiative_fills_the_three_tables(con, tmp_path):

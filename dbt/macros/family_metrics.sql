@@ -1,8 +1,8 @@
 {#- The body of a family mart: the family's metrics per initiative, unit and month from
     int_unit_metric_months, with the initiative-level effects beside them. Units no
     initiative covers have one row per metric and month, their initiative columns empty.
-    With min_cell_size, cells resting on fewer people are suppressed (HR privacy rule). -#}
-{% macro family_metrics(family, min_cell_size=none) %}
+    (Employee satisfaction has its own model: its cells follow the HR privacy rule.) -#}
+{% macro family_metrics(family) %}
 with
 
 metric_months as (
@@ -24,27 +24,12 @@ final as (
         metric_months.is_treated,
         metric_months.go_live_month,
         metric_months.period,
-{%- if min_cell_size %}
-        metric_months.denominator < {{ min_cell_size }} as is_suppressed,
-{%- for column in ['metric_value', 'numerator', 'denominator'] %}
-        case when metric_months.denominator >= {{ min_cell_size }} then metric_months.{{ column }} end
-            as {{ column }},
-        {%- endfor %}
-        {%- else %}
         metric_months.metric_value,
         metric_months.numerator,
         metric_months.denominator,
-{%- endif %}
         metric_months.baseline_value,
-{%- if min_cell_size %}
-        case when metric_months.denominator >= {{ min_cell_size }} then metric_months.change_vs_baseline end
-            as change_vs_baseline,
-        case when metric_months.denominator >= {{ min_cell_size }} then metric_months.change_vs_baseline_pct end
-            as change_vs_baseline_pct,
-        {%- else %}
         metric_months.change_vs_baseline,
         metric_months.change_vs_baseline_pct,
-{%- endif %}
         effects.did_effect_pct as attributed_effect_pct,
         effects.did_ci_low_pct as attributed_effect_ci_low_pct,
         effects.did_ci_high_pct as attributed_effect_ci_high_pct,
