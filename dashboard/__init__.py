@@ -12,6 +12,10 @@ Every headline number carries `data-metric` and `data-value` (the raw value, or 
 - `<initiative_id>.objectives.met`: objectives with status "met"
 - `portfolio.<column>`: the sum of an initiative_roi column; `portfolio.objectives.met`
 - `publish.files_loaded|rows_quarantined|restatements`: the data-quality footer
+
+Each figure of the every-unit tables carries `data-unit-type`, `data-unit-id`,
+`data-unit-metric` and `data-value`: the ratio of sums of that unit's cells of the metric
+shown in its metrics table over the table's latest 12 months.
 """
 
 from dashboard.build import build_dashboard

@@ -7,7 +7,7 @@ The serving file is opened read-only and every query is pinned to the run named 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ FAMILY_TABLES = {
     "innovation": "innovation",
     "employee_satisfaction": "employee_satisfaction",
 }
+CATALOGUE = "overview.metric_catalogue"
 # Pins a query to the publish being shown ($run is bound by _Reader.query).
 THIS_RUN = "published_run_id = $run"
 
@@ -58,6 +59,12 @@ class Snapshot:
     blocked_publishes: list[Row]  # runs refused by the quality gate since the last publish
     source_coverage: list[Row]  # every landing source, delivered or not
     opportunities: tuple[str, list[str], list[tuple[Any, ...]]] | None = None
+    catalogue: dict[str, Row] = field(default_factory=dict)  # metric_name -> its definition
+    # Every unit, initiative or not: (family, metric_name, unit_type) -> monthly ratio of
+    # sums over all the type's units, and each unit's latest 12 months as one row.
+    all_units_monthly: dict[tuple[str, str, str], list[MonthlyPoint]] = field(default_factory=dict)
+    unit_values: list[Row] = field(default_factory=list)
+    survey_scales: dict[str, str] = field(default_factory=dict)  # metric_name -> "1-4"
 
     def initiative(self, initiative_id: str) -> Row | None:
         return next((i for i in self.initiatives if i["initiative_id"] == initiative_id), None)
@@ -144,6 +151,10 @@ def load(serving_path: Path) -> Snapshot:
             blocked_publishes=_optional(reader, "quality.blocked_publishes"),
             source_coverage=_optional(reader, "quality.source_coverage"),
             opportunities=_opportunities(reader),
+            catalogue={row["metric_name"]: row for row in _optional(reader, CATALOGUE)},
+            all_units_monthly=_all_units_monthly(reader),
+            unit_values=_unit_values(reader),
+            survey_scales=_survey_scales(reader),
         )
 
 
@@ -188,6 +199,78 @@ def _family_panels(
             ):
                 suppressed[(row["initiative_id"], row["metric_name"])] = int(row["cells"])
     return monthly, suppressed
+
+
+def _shown_cells(table: str) -> str:
+    """Each unit's month of each metric once (a unit two initiatives cover has a row per
+    initiative, and one without any has one), hidden HR cells left out."""
+    hidden = "is_suppressed" if table == "employee_satisfaction" else "false"
+    return (
+        f"select distinct unit_type, unit_id, month_start, metric_name, numerator, denominator "
+        f"from metrics.{table} where {THIS_RUN} and numerator is not null and not {hidden}"
+    )
+
+
+def _all_units_monthly(reader: _Reader) -> dict[tuple[str, str, str], list[MonthlyPoint]]:
+    """Per metric and unit type, the monthly ratio of sums over every unit shown: the
+    baseline exists before any initiative goes live."""
+    monthly: dict[tuple[str, str, str], list[MonthlyPoint]] = {}
+    for family, table in FAMILY_TABLES.items():
+        if not reader.has(f"metrics.{table}"):
+            continue
+        rows = reader.rows(
+            f"select '{family}' as family, metric_name, unit_type, month_start, "
+            f"sum(numerator) / nullif(sum(denominator), 0) as value "
+            f"from ({_shown_cells(table)}) group by all order by month_start"
+        )
+        monthly |= _series(rows, "family", "metric_name", "unit_type")
+    return monthly
+
+
+def _unit_values(reader: _Reader) -> list[Row]:
+    """Every unit of every family, with each metric over the family's latest 12 months
+    (ratio of sums of the cells shown; null where there are none), whether all of those
+    months are hidden (HR cells under 5 people), its label and its parent's."""
+    has_units = reader.has("overview.units")
+    labels = (
+        "left join overview.units as labels on labels.published_run_id = $run "
+        "and units.unit_type = labels.unit_type and units.unit_id = labels.unit_id "
+        "left join overview.units as parents on parents.published_run_id = $run "
+        "and labels.parent_type = parents.unit_type and labels.parent_id = parents.unit_id"
+        if has_units
+        else ""
+    )
+    label, parent = ("labels.unit_label", "parents.unit_label") if has_units else ("null", "null")
+    rows: list[Row] = []
+    for family, table in FAMILY_TABLES.items():
+        if not reader.has(f"metrics.{table}"):
+            continue
+        hidden = "is_suppressed" if table == "employee_satisfaction" else "false"
+        rows += reader.rows(
+            f"""
+            with panel as (select * from metrics.{table} where {THIS_RUN}),
+            cutoff as (select max(month_start) - interval 12 month as after from panel),
+            units as (
+                select unit_type, unit_id, metric_name,
+                    coalesce(bool_and({hidden}) filter (where month_start > cutoff.after), false)
+                        as is_hidden
+                from panel, cutoff group by all
+            ),
+            latest as (
+                select unit_type, unit_id, metric_name,
+                    sum(numerator) / nullif(sum(denominator), 0) as value
+                from ({_shown_cells(table)}), cutoff
+                where month_start > cutoff.after group by all
+            )
+            select '{family}' as family, units.unit_type, units.unit_id, units.metric_name,
+                latest.value, units.is_hidden, {label} as unit_label, {parent} as parent_label
+            from units
+            left join latest using (unit_type, unit_id, metric_name)
+            {labels}
+            order by units.unit_type, units.unit_id, units.metric_name
+            """
+        )
+    return rows
 
 
 def _effects(reader: _Reader) -> list[Row]:

@@ -54,13 +54,7 @@ def missing_sources_notice(snapshot: Snapshot) -> str:
     if not missing:
         return ""
     items = "".join(
-        f"<li><strong>{esc(row['source'])}</strong>: "
-        + (
-            f"no {esc(row['metrics_from_source'])}"
-            if row["metrics_from_source"]
-            else "none of the metrics depend on it alone"
-        )
-        + "</li>"
+        f"<li><strong>{esc(row['source'])}</strong>: {_what_is_missing(row)}</li>"
         for row in missing
     )
     return (
@@ -68,6 +62,14 @@ def missing_sources_notice(snapshot: Snapshot) -> str:
         f"{len(missing)} of {len(snapshot.source_coverage)} sources have no files, so "
         f"their metrics are not shown (absent, not zero):<ul>{items}</ul></aside>"
     )
+
+
+def _what_is_missing(row: dict) -> str:
+    if row["metrics_missing"]:
+        return f"no {esc(row['metrics_missing'])}"
+    if row["metrics_from_source"]:
+        return "its metrics come from another source of the same data, which was delivered"
+    return "no metric depends on it alone"
 
 
 def _details(snapshot: Snapshot) -> str:

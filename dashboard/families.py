@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from dashboard import all_units, labels
 from dashboard import formatting as fmt
-from dashboard import labels
 from dashboard.charts import (
     WIDTH,
     Bar,
@@ -114,6 +114,7 @@ def _family(snapshot: Snapshot, family: Family) -> str:
     body = "".join(blocks) or '<p class="muted">No initiative measures this family yet.</p>'
     if family.key == "employee_satisfaction":
         body += _adoption_breakdown(snapshot)
+    body += all_units.render(snapshot, family.key, family.trend_metrics)
     return _panel(family.key, family.title, family.lead, body)
 
 

@@ -21,6 +21,18 @@ def metric(key: str, value: float | None, text: str, css: str = "num") -> str:
     )
 
 
+def unit_value(unit: tuple[str, str], metric_name: str, value: float | None, text: str) -> str:
+    """A unit's figure in the every-unit tables: data-unit-type, data-unit-id and
+    data-unit-metric name the cells of the metrics tables it pools (unit ids are free
+    text, so they get attributes of their own), data-value the raw value."""
+    raw = "null" if value is None else repr(float(value))
+    unit_type, unit_id = unit
+    return (
+        f'<span class="num" data-unit-type="{esc(unit_type)}" data-unit-id="{esc(unit_id)}" '
+        f'data-unit-metric="{esc(metric_name)}" data-value="{raw}">{esc(text)}</span>'
+    )
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], css: str = "") -> str:
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)

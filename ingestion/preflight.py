@@ -78,11 +78,19 @@ class SourceReport:
 
 @dataclass(frozen=True)
 class MetricNeeds:
-    """A row of the metric catalogue: the sources and fields a metric is computed from."""
+    """A row of the metric catalogue: the sources and fields a metric is computed from.
+
+    Each entry of `sources` is needed; an entry may name alternatives, either of which
+    will do (`qc_inspections/qc_inspection_counts`: the same data as rows or as counts).
+    """
 
     name: str
-    sources: tuple[str, ...]
+    sources: tuple[tuple[str, ...], ...]
     fields: tuple[str, ...]
+
+    @property
+    def every_source(self) -> tuple[str, ...]:
+        return tuple(source for alternatives in self.sources for source in alternatives)
 
 
 @dataclass(frozen=True)
@@ -308,7 +316,11 @@ def metric_catalogue(path: Path = METRIC_CATALOGUE) -> tuple[MetricNeeds, ...]:
     """The metrics of the dbt seed, with the sources and fields each is computed from."""
     with path.open(newline="", encoding="utf-8") as handle:
         metrics = tuple(
-            MetricNeeds(row["metric_name"], _split(row["sources"]), _split(row["fields"]))
+            MetricNeeds(
+                row["metric_name"],
+                tuple(tuple(entry.split("/")) for entry in _split(row["sources"])),
+                _split(row["fields"]),
+            )
             for row in csv.DictReader(handle)
         )
     for metric in metrics:
@@ -319,14 +331,14 @@ def metric_catalogue(path: Path = METRIC_CATALOGUE) -> tuple[MetricNeeds, ...]:
 def _check_needs(metric: MetricNeeds, path: Path) -> None:
     """A catalogue naming a source or field no contract has would report it missing from
     every delivery: it is a mistake in the catalogue, said so."""
-    for source in metric.sources:
+    for source in metric.every_source:
         if source not in CONTRACTS and source != REGISTRY_SOURCE:
             raise ValueError(f"{path}: metric {metric.name} needs unknown source {source}")
     for needed in metric.fields:
-        if not any(_has_field(source, needed) for source in metric.sources):
+        if not any(_has_field(source, needed) for source in metric.every_source):
             raise ValueError(
                 f"{path}: metric {metric.name} needs field {needed}, "
-                f"which none of its sources ({', '.join(metric.sources)}) has"
+                f"which none of its sources ({', '.join(metric.every_source)}) has"
             )
 
 
@@ -339,16 +351,23 @@ def _has_field(source: str, needed: str) -> bool:
 
 
 def _unavailability(metric: MetricNeeds, sources: dict[str, SourceReport]) -> tuple[str, ...]:
-    reasons = []
-    for name in metric.sources:
-        source = sources[name]
-        if not source.delivered:
-            reasons.append(f"source {name} not delivered")
-        elif source.rows_loaded == 0:
-            reasons.append(f"no row of {name} would load")
-        else:
-            reasons += [_field_problem(source, needed) for needed in metric.fields]
-    return tuple(reason for reason in reasons if reason)
+    """Why the metric is not available: for each needed source that no alternative of it
+    can stand in for, why each alternative falls short."""
+    reasons: list[str] = []
+    for alternatives in metric.sources:
+        shortfalls = [_shortfall(metric, sources[name]) for name in alternatives]
+        if all(shortfalls):
+            reasons += [reason for shortfall in shortfalls for reason in shortfall]
+    return tuple(reasons)
+
+
+def _shortfall(metric: MetricNeeds, source: SourceReport) -> list[str]:
+    if not source.delivered:
+        return [f"source {source.source} not delivered"]
+    if source.rows_loaded == 0:
+        return [f"no row of {source.source} would load"]
+    problems = (_field_problem(source, needed) for needed in metric.fields)
+    return [problem for problem in problems if problem]
 
 
 def _field_problem(source: SourceReport, needed: str) -> str | None:

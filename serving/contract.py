@@ -102,8 +102,9 @@ def mart_relations(manifest_path: Path) -> list[ServedRelation]:
 
 
 def source_coverage(manifest_path: Path) -> ServedRelation:
-    """Every landing source: delivered or not, and the metrics computed from it (which a
-    source not delivered leaves out)."""
+    """Every landing source: delivered or not, the metrics computed from it, and those a
+    source not delivered leaves out (none where an alternative source of the same data,
+    such as inspection counts for inspection rows, was delivered)."""
     manifest = json.loads(manifest_path.read_text())
     seed = next(
         node
@@ -120,18 +121,35 @@ def source_coverage(manifest_path: Path) -> ServedRelation:
             select source, count(*) as files_loaded, sum(rows_loaded) as rows_loaded
             from audit.load_ledger where status = 'loaded' group by source
         ),
-        metrics as (
-            select source, string_agg(metric_name, ', ' order by metric_name) as metrics
+        needs as (
+            select metric_name, needed.alternatives, alternative.source
             from {seed["schema"]}.{seed["alias"]},
-                unnest(string_split(sources, '|')) as needed (source)
-            group by source
+                unnest(string_split(sources, '|')) as needed (alternatives),
+                unnest(string_split(needed.alternatives, '/')) as alternative (source)
+        ),
+        met as (
+            select needs.metric_name, needs.alternatives,
+                bool_or(coalesce(loads.files_loaded, 0) > 0) as is_met
+            from needs left join loads on needs.source = loads.source
+            group by needs.metric_name, needs.alternatives
+        ),
+        metrics as (
+            select needs.source,
+                string_agg(distinct needs.metric_name, ', ' order by needs.metric_name)
+                    as metrics,
+                string_agg(distinct needs.metric_name, ', ' order by needs.metric_name)
+                    filter (where not met.is_met) as missing
+            from needs
+            inner join met using (metric_name, alternatives)
+            group by needs.source
         )
         select
             sources.source,
             coalesce(loads.files_loaded, 0) > 0 as is_delivered,
             coalesce(loads.files_loaded, 0) as files_loaded,
             coalesce(loads.rows_loaded, 0) as rows_loaded,
-            metrics.metrics as metrics_from_source
+            metrics.metrics as metrics_from_source,
+            metrics.missing as metrics_missing
         from sources
         left join loads on sources.source = loads.source
         left join metrics on sources.source = metrics.source
@@ -144,8 +162,9 @@ def source_coverage(manifest_path: Path) -> ServedRelation:
             "is_delivered": "At least one of its files loaded.",
             "files_loaded": "Files loaded.",
             "rows_loaded": "Rows loaded.",
-            "metrics_from_source": "Metrics computed from this source (metric_definitions): "
-            "not available while it is not delivered.",
+            "metrics_from_source": "Metrics computed from this source (metric_definitions).",
+            "metrics_missing": "Metrics not available because this source is not delivered "
+            "and no alternative source of the same data is; null when none are missing.",
         },
     )
 

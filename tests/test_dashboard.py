@@ -317,6 +317,48 @@ def test_every_headline_number_is_the_serving_files(browser, dashboard, pipeline
     page.close()
 
 
+UNIT_VALUE = """
+    with panel as (select * from {table} where metric_name = ? and unit_type = ?),
+    cutoff as (select max(month_start) - interval 12 month as after from {table})
+    select sum(numerator) / nullif(sum(denominator), 0)
+    from (
+        select distinct unit_type, unit_id, month_start, metric_name, numerator, denominator
+        from panel, cutoff
+        where unit_id = ? and month_start > cutoff.after and numerator is not null
+            and not {hidden}
+    )
+"""
+
+
+def test_every_unit_figure_is_its_cells_of_the_last_12_months(browser, dashboard, pipeline):
+    """The every-unit tables: each figure is the ratio of sums of the unit's cells shown
+    in its family table over that table's latest 12 months."""
+    page, log = open_page(browser, dashboard)
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll("[data-unit-metric]")].map((e) => [
+            e.closest("section.family").id, e.dataset.unitType, e.dataset.unitId,
+            e.dataset.unitMetric, e.dataset.value, e.textContent])"""
+    )
+    families = {"efficiency", "quality", "revenue", "innovation", "employee_satisfaction"}
+    assert {section.removeprefix("family-") for section, *_ in shown} == families
+    tables = {"revenue": "revenue_impact"}
+    with duckdb.connect(str(pipeline.settings.serving_path), read_only=True) as con:
+        for section, unit_type, unit_id, metric_name, raw, text in shown:
+            family = section.removeprefix("family-")
+            table = f"metrics.{tables.get(family, family)}"
+            hidden = "is_suppressed" if family == "employee_satisfaction" else "false"
+            sql = UNIT_VALUE.format(table=table, hidden=hidden)
+            [(expected,)] = con.execute(sql, [metric_name, unit_type, unit_id]).fetchall()
+            key = f"{unit_type}.{unit_id}.{metric_name}"
+            if raw == "null":
+                assert expected is None, key
+                continue
+            assert abs(float(raw) - expected) <= 1e-9 * max(1.0, abs(expected)), key
+            assert_text_shows(text, float(raw), key)
+    log.assert_clean()
+    page.close()
+
+
 def test_case_study_tells_the_vision_inspection_story(browser, dashboard, pipeline):
     page, log = open_page(browser, dashboard)
     page.get_by_role("tab", name="Case study").click()

@@ -187,7 +187,9 @@ def test_metrics_of_delivered_sources_are_available_and_the_others_say_why_not(l
     assert available == ["csat", "nps", *SURVEY_METRICS]
     assert unavailable == {
         metric.name: tuple(
-            f"source {source} not delivered" for source in metric.sources if source not in DELIVERED
+            f"source {source} not delivered"
+            for source in metric.every_source
+            if source not in DELIVERED
         )
         for metric in metric_catalogue()
         if metric.name not in available

@@ -128,7 +128,7 @@ def _job_satisfaction(
         at = np.flatnonzero(cell == key)
         base = np.array(distributions[DEPARTMENTS[key // 2]]["without"])
         mean = base @ SCORES + rng.normal(0.0, SATISFACTION_NOISE)
-        answer[at] = rng.permutation(np.repeat(SCORES, _likert_counts(at.size, base, mean)))
+        answer[at] = rng.permutation(np.repeat(SCORES, likert_counts(at.size, base, mean)))
         if key % 2:
             can_move = at[answer[at] < SCORES[-1]]
             up = min(round(JOB_SATISFACTION_SHIFT * at.size), can_move.size)
@@ -136,19 +136,22 @@ def _job_satisfaction(
     return answer, moved
 
 
-def _likert_counts(n: int, probs: np.ndarray, mean: float) -> np.ndarray:
-    """Answer counts of n people close to n * probs whose mean is `mean` within 0.5 / n.
+def likert_counts(
+    n: int, probs: np.ndarray, mean: float, scores: np.ndarray = SCORES
+) -> np.ndarray:
+    """Counts of n people answering `scores`, close to n * probs, whose mean is `mean`
+    within 0.5 / n.
 
     Largest-remainder rounding first, then single answers moved one point at a time,
     each time from the category most over its expected count.
     """
     counts = largest_remainder(n, probs)
     expected = n * probs
-    total = int(np.clip(round(n * mean), n * SCORES[0], n * SCORES[-1]))
-    while (gap := total - int(counts @ SCORES)) != 0:
+    total = int(np.clip(round(n * mean), n * scores[0], n * scores[-1]))
+    while (gap := total - int(counts @ scores)) != 0:
         step = 1 if gap > 0 else -1
-        source = np.arange(SCORES.size)
-        source = source[(counts > 0) & (source + step >= 0) & (source + step < SCORES.size)]
+        source = np.arange(scores.size)
+        source = source[(counts > 0) & (source + step >= 0) & (source + step < scores.size)]
         excess = (counts - expected)[source] - (counts - expected)[source + step]
         k = source[np.argmax(excess)]
         counts[k] -= 1

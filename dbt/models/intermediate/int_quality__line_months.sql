@@ -6,19 +6,42 @@
     out rework, first-pass and opportunity counts. A month's count is then known only if
     every inspected day of it has one: summing the days that have it over all units
     inspected would understate the metric, so it stays null and int_metric_values leaves
-    the metric out for that line and month. -#}
+    the metric out for that line and month.
+
+    A line is any line seen in inspections, production runs or claims. Production and
+    claims count as zero in a month without rows only when their source was delivered
+    (has any row): otherwise they are unknown (null), so production speed, claims and the
+    defects scaled up to production are absent rather than zero. -#}
 with
 
 months as (
     select * from {{ ref('int_months') }}
 ),
 
-lines as (
-    select distinct line_id from {{ ref('stg_quality__production_runs') }}
-),
-
 inspection_days as (
     select * from {{ ref('int_quality__inspection_days') }}
+),
+
+production_runs as (
+    select * from {{ ref('stg_quality__production_runs') }}
+),
+
+quality_claims as (
+    select * from {{ ref('stg_quality__claims') }}
+),
+
+lines as (
+    select line_id from inspection_days
+    union
+    select line_id from production_runs
+    union
+    select line_id from quality_claims
+),
+
+delivered as (
+    select
+        (select count(*) from production_runs) > 0 as has_production,
+        (select count(*) from quality_claims) > 0 as has_claims
 ),
 
 inspections as (
@@ -45,7 +68,7 @@ production as (
         run_month as month_start,
         sum(units_produced) as units_produced,
         sum(production_hours) as production_hours
-    from {{ ref('stg_quality__production_runs') }}
+    from production_runs
     group by line_id, run_month
 ),
 
@@ -58,7 +81,7 @@ claims as (
         sum(case when claim_type = 'recall' then claim_cost else 0 end) as recall_cost,
         sum(case when claim_type = 'warranty' then claim_cost else 0 end) as warranty_cost,
         sum(case when claim_type = 'return' then claim_cost else 0 end) as return_cost
-    from {{ ref('stg_quality__claims') }}
+    from quality_claims
     group by line_id, claim_month
 ),
 
@@ -76,15 +99,18 @@ counts as (
             as first_pass_units,
         case when inspections.line_id is null then 0 else inspections.reworked_units end
             as reworked_units,
-        coalesce(production.units_produced, 0) as units_produced,
-        coalesce(production.production_hours, 0) as production_hours,
-        coalesce(claims.claims_count, 0) as claims_count,
-        coalesce(claims.claims_cost, 0) as claims_cost,
-        coalesce(claims.recall_cost, 0) as recall_cost,
-        coalesce(claims.warranty_cost, 0) as warranty_cost,
-        coalesce(claims.return_cost, 0) as return_cost
+        case when delivered.has_production then coalesce(production.units_produced, 0) end
+            as units_produced,
+        case when delivered.has_production then coalesce(production.production_hours, 0) end
+            as production_hours,
+        case when delivered.has_claims then coalesce(claims.claims_count, 0) end as claims_count,
+        case when delivered.has_claims then coalesce(claims.claims_cost, 0) end as claims_cost,
+        case when delivered.has_claims then coalesce(claims.recall_cost, 0) end as recall_cost,
+        case when delivered.has_claims then coalesce(claims.warranty_cost, 0) end as warranty_cost,
+        case when delivered.has_claims then coalesce(claims.return_cost, 0) end as return_cost
     from lines
     cross join months
+    cross join delivered
     left join inspections
         on lines.line_id = inspections.line_id and months.month_start = inspections.month_start
     left join production
