@@ -389,6 +389,41 @@ QC_INSPECTION_COUNTS = SourceContract(
     ),
 )
 
+OPERATIONS_TASK_COUNTS = SourceContract(
+    table="operations_task_counts",
+    folder="operations",
+    patterns=("task_counts_*.csv",),
+    description=(
+        "Completed tasks counted per team, process and day (workflow-tool exports), "
+        "instead of one row per task."
+    ),
+    key=("task_date", "department", "team", "process"),
+    event_column="task_date",
+    row_rules=tuple(
+        RowRule(
+            column, f"more {what} than completed tasks", pl.col(column) > pl.col("completed_tasks")
+        )
+        for column, what in (
+            ("tasks_with_error", "tasks with an error"),
+            ("reworked_tasks", "reworked tasks"),
+            ("ai_assisted_tasks", "AI-assisted tasks"),
+        )
+    ),
+    columns=(
+        _date("task_date"),
+        _text("process"),
+        _text("department", unit_type="department"),
+        _text("team", unit_type="support_team"),
+        _int("completed_tasks", minimum=0),
+        # Optional: without them the metrics they feed (mean duration and throughput,
+        # error rate, rework rate) are left out for the team's month rather than zero.
+        _float("total_duration_minutes", minimum=0, required=False, nullable=True),
+        _int("tasks_with_error", minimum=0, required=False, nullable=True),
+        _int("reworked_tasks", minimum=0, required=False, nullable=True),
+        _int("ai_assisted_tasks", minimum=0, required=False, nullable=True),
+    ),
+)
+
 CONTRACTS: dict[str, SourceContract] = {
     contract.table: contract
     for contract in (
@@ -404,5 +439,6 @@ CONTRACTS: dict[str, SourceContract] = {
         QC_CLAIMS,
         PRODUCT_LAUNCHES,
         QC_INSPECTION_COUNTS,
+        OPERATIONS_TASK_COUNTS,
     )
 }

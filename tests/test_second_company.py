@@ -22,6 +22,7 @@ pytestmark = pytest.mark.e2e
 NOT_DELIVERED = {
     "hr_roster",
     "operations_tasks",
+    "operations_task_counts",
     "sales_customers",
     "feedback_responses",
     "qc_inspections",
@@ -181,7 +182,7 @@ def test_the_missing_sources_are_named_with_what_they_cost(company):
     assert coverage["qc_inspections"] == (False, None)
     assert coverage["qc_production_runs"] == (False, "production_speed")
     page = company.dashboard
-    assert "Not delivered:</strong> 8 of 13 sources have no files" in page
+    assert "Not delivered:</strong> 9 of 14 sources have no files" in page
     assert "<strong>qc_claims</strong>: no claims_cost, claims_count" in page
     assert "<strong>qc_inspections</strong>: its metrics come from another source" in page
 

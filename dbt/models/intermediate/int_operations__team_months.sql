@@ -1,24 +1,66 @@
-{#- Efficiency panel: one row per team and month of completed tasks (all processes). -#}
+{#- Efficiency panel: one row per team and month of completed tasks (all processes), from
+    int_operations__team_days, so task rows and daily counts alike. A total that some
+    counted day of the month left out is unknown (null) for the month, never short. The
+    median duration and the active employees need the task rows themselves: a month with
+    any counted day has neither, and the median duration metric is left out for it. -#}
 with
+
+team_days as (
+    select * from {{ ref('int_operations__team_days') }}
+),
 
 tasks as (
     select * from {{ ref('stg_operations__tasks') }}
     where is_completed and team is not null
 ),
 
-final as (
+row_months as (
     select
         team,
-        task_month as month_start,
-        count(*) as completed_tasks,
-        sum(duration_minutes) as total_duration_minutes,
+        task_month,
         {{ median('duration_minutes') }} as median_duration_minutes,
-        sum(case when has_error then 1 else 0 end) as tasks_with_error,
-        sum(case when is_reworked then 1 else 0 end) as reworked_tasks,
-        sum(case when is_ai_assisted then 1 else 0 end) as ai_assisted_tasks,
         count(distinct employee_key) as active_employees
     from tasks
     group by team, task_month
+),
+
+day_totals as (
+    select
+        team,
+        task_month,
+        sum(completed_tasks) as completed_tasks,
+        -- Known only if every day has it (count() skips nulls).
+        case
+            when count(total_duration_minutes) = count(*) then sum(total_duration_minutes)
+        end as total_duration_minutes,
+        case when count(tasks_with_error) = count(*) then sum(tasks_with_error) end
+            as tasks_with_error,
+        case when count(reworked_tasks) = count(*) then sum(reworked_tasks) end
+            as reworked_tasks,
+        case when count(ai_assisted_tasks) = count(*) then sum(ai_assisted_tasks) end
+            as ai_assisted_tasks,
+        max(case when delivered_as = 'rows' then 0 else 1 end) = 1 as has_counted_days
+    from team_days
+    group by team, task_month
+),
+
+final as (
+    select
+        day_totals.team,
+        day_totals.task_month as month_start,
+        day_totals.completed_tasks,
+        day_totals.total_duration_minutes,
+        case
+            when not day_totals.has_counted_days then row_months.median_duration_minutes
+        end as median_duration_minutes,
+        day_totals.tasks_with_error,
+        day_totals.reworked_tasks,
+        day_totals.ai_assisted_tasks,
+        case when not day_totals.has_counted_days then row_months.active_employees end
+            as active_employees
+    from day_totals
+    left join row_months
+        on day_totals.team = row_months.team and day_totals.task_month = row_months.task_month
 )
 
 select * from final

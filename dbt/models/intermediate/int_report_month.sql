@@ -6,6 +6,8 @@ with
 event_dates as (
     select cast(started_at as date) as event_date from {{ ref('stg_operations__tasks') }}
     union all
+    select task_date as event_date from {{ ref('stg_operations__task_counts') }}
+    union all
     select cast(inspected_at as date) as event_date from {{ ref('stg_quality__inspections') }}
     union all
     select inspection_date as event_date from {{ ref('stg_quality__inspection_counts') }}
