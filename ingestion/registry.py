@@ -236,17 +236,34 @@ def _objectives(spec: dict, initiative_id: str, path: Path) -> list[dict[str, An
         direction = entry.get("direction")
         if direction not in ("increase", "decrease"):
             _fail(path, f"{where}.direction", "must be 'increase' or 'decrease'")
+        target = _number(entry, "target_pct", path, f"{where}.target_pct")
+        _check_target_sign(direction, target, path, where)
         rows.append(
             {
                 "initiative_id": initiative_id,
                 "objective_number": number,
                 "metric": _require(entry, "metric", str, path, where),
                 "direction": direction,
-                "target_pct": _number(entry, "target_pct", path, f"{where}.target_pct"),
+                "target_pct": target,
                 "deadline": _date(entry.get("deadline"), path, f"{where}.deadline"),
             }
         )
     return rows
+
+
+def _check_target_sign(direction: str, target: float, path: Path, where: str) -> None:
+    """A target against its direction ("decrease" with +30) is refused, not guessed: it
+    may mean a 30% cut or a typo in either field."""
+    if target != 0 and (target > 0) == (direction == "increase"):
+        return
+    example = f"{'' if direction == 'increase' else '-'}{abs(target) or 10:g}"
+    article, sign = ("an", "above") if direction == "increase" else ("a", "below")
+    _fail(
+        path,
+        f"{where}.target_pct",
+        f"{target:g} does not go the objective's direction ({direction}): {article} "
+        f"{direction} target is {sign} 0, e.g. target_pct: {example}",
+    )
 
 
 class _RegistryLoader(yaml.SafeLoader):

@@ -163,6 +163,16 @@ BAD_FILES = {
         "column 'rollout[1].go_live': expected a date (YYYY-MM-DD), "
         "found a date and time 2025-10-01 09:00:00",
     ),
+    "decrease target above 0": (
+        VALID.replace("target_pct: -20", "target_pct: 30"),
+        "column 'objectives[1].target_pct': 30 does not go the objective's direction "
+        "(decrease): a decrease target is below 0, e.g. target_pct: -30",
+    ),
+    "zero target": (
+        VALID.replace("target_pct: -20", "target_pct: 0"),
+        "column 'objectives[1].target_pct': 0 does not go the objective's direction "
+        "(decrease): a decrease target is below 0, e.g. target_pct: -10",
+    ),
     "long unknown unit type": (
         VALID.replace("unit_type: support_team", "unit_type: " + "x" * 100),
         f"column 'unit_type': '{'x' * 39}... (102 characters) is not one of "
