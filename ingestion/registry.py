@@ -37,6 +37,10 @@ ASSUMPTION_DEFAULTS = {
     "horizon_years": 3.0,
     "benefit_risk_haircut": 0.10,
 }
+# What a cost assumption already covers, said outright so no cost is counted twice: a
+# cost per defect that includes the rework of the defective unit leaves no rework cost
+# to add for it.
+ASSUMPTION_FLAGS = {"cost_per_defect_includes_rework": False}
 # A registry file is a page of YAML: anything far larger is not one, and is not parsed.
 MAX_FILE_BYTES = 1_000_000
 # Values quoted in messages are cut to this length: messages are published.
@@ -55,8 +59,16 @@ create table if not exists {RAW_SCHEMA}.initiatives (
     unit_type varchar, baseline_months bigint, ramp_up_months bigint,
     development_cost double, implementation_cost double, running_cost_monthly double,
     {", ".join(f"{name} double" for name in ASSUMPTION_DEFAULTS)},
+    {", ".join(f"{name} boolean" for name in ASSUMPTION_FLAGS)},
     {LINEAGE}
 );
+-- Warehouses from before the assumption flags get them as columns (null: not declared).
+{
+    "".join(
+        f"alter table {RAW_SCHEMA}.initiatives add column if not exists {name} boolean;"
+        for name in ASSUMPTION_FLAGS
+    )
+}
 create table if not exists {RAW_SCHEMA}.initiative_units (
     initiative_id varchar, unit_type varchar, unit_id varchar, go_live_date date,
     {LINEAGE}
@@ -167,7 +179,11 @@ def parse_initiative(path: Path) -> dict[str, pl.DataFrame | None]:
     if unit_type not in UNIT_TYPES:
         _fail(path, "unit_type", f"{_quoted(unit_type)} is not one of {', '.join(UNIT_TYPES)}")
     costs = _require(spec, "costs", dict, path)
-    assumptions = {**ASSUMPTION_DEFAULTS, **_optional(spec, "assumptions", dict, path, {})}
+    assumptions = {
+        **ASSUMPTION_DEFAULTS,
+        **ASSUMPTION_FLAGS,
+        **_optional(spec, "assumptions", dict, path, {}),
+    }
     initiative = {
         "initiative_id": initiative_id,
         "initiative_name": _require(spec, "name", str, path),
@@ -183,6 +199,7 @@ def parse_initiative(path: Path) -> dict[str, pl.DataFrame | None]:
             name: _number(assumptions, name, path, f"assumptions.{name}")
             for name in ASSUMPTION_DEFAULTS
         },
+        **{name: _flag(assumptions, name, path) for name in ASSUMPTION_FLAGS},
     }
     return {
         "initiatives": _frame([initiative]),
@@ -356,6 +373,13 @@ def _months(spec: dict, key: str, default: int, path: Path) -> int:
         _fail(path, key, f"expected a whole number, found {_quoted(value)}")
     if not 0 <= value <= MAX_MONTHS:
         _fail(path, key, f"{value} is not a number of months from 0 to {MAX_MONTHS}")
+    return value
+
+
+def _flag(assumptions: dict, key: str, path: Path) -> bool:
+    value = assumptions.get(key)
+    if not isinstance(value, bool):
+        _fail(path, f"assumptions.{key}", f"expected true or false, found {_quoted(value)}")
     return value
 
 

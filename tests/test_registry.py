@@ -5,7 +5,7 @@ import time
 import pytest
 
 from ingestion.errors import SourceLoadError
-from ingestion.registry import load_registry
+from ingestion.registry import DDL, load_registry
 from tests.helpers import scalar, write_text
 
 VALID = """\
@@ -37,6 +37,8 @@ def test_valid_initiative_fills_the_three_tables(con, tmp_path):
     ).fetchone()
     assert (hourly, haircut) == (48.0, 0.10)  # given, and the documented default
     assert scalar(con, "select target_pct from raw.initiative_objectives") == -20.0
+    # Not declared: the cost per defect is taken not to cover rework.
+    assert scalar(con, "select cost_per_defect_includes_rework from raw.initiatives") is False
 
 
 def test_yaml_syntax_error_names_the_line(con, tmp_path):
@@ -173,6 +175,14 @@ BAD_FILES = {
         "column 'objectives[1].target_pct': 0 does not go the objective's direction "
         "(decrease): a decrease target is below 0, e.g. target_pct: -10",
     ),
+    "cost flag as a word": (
+        VALID.replace(
+            "assumptions: {loaded_hourly_cost: 48}",
+            "assumptions: {cost_per_defect_includes_rework: partly}",
+        ),
+        "column 'assumptions.cost_per_defect_includes_rework': expected true or false, "
+        "found 'partly'",
+    ),
     "long unknown unit type": (
         VALID.replace("unit_type: support_team", "unit_type: " + "x" * 100),
         f"column 'unit_type': '{'x' * 39}... (102 characters) is not one of "
@@ -252,3 +262,16 @@ def test_unforeseen_error_rejects_the_file_naming_only_the_exception_type(con, t
     assert quarantine_rows(con) == [
         ("initiatives/a.yaml", 1, None, "could not be read (RecursionError)", None)
     ]
+
+
+def test_a_warehouse_from_before_the_cost_flag_loads_it(con, tmp_path):
+    """raw.initiatives created without cost_per_defect_includes_rework gets the column."""
+    con.execute("create schema raw")
+    old_ddl = DDL.replace("    cost_per_defect_includes_rework boolean,\n", "").split("-- ")[0]
+    assert "includes_rework" not in old_ddl
+    con.execute(old_ddl)
+    write_text(tmp_path / "initiatives" / "support-copilot.yaml", VALID)
+
+    load_registry(con, tmp_path)
+
+    assert scalar(con, "select cost_per_defect_includes_rework from raw.initiatives") is False

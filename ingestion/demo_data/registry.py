@@ -31,8 +31,9 @@ PROGRAMME_OFFICE: dict[str, dict[str, Any]] = {
         "description": "Camera + vision model flags solder and placement defects before reflow.",
         "costs": {"development": 1_500_000, "implementation": 900_000, "running_monthly": 50_000},
         # Internal cost of one defective assembly (rework labour, parts, re-inspection);
-        # with it the demo tells the case study: first-year ROI about 300%.
-        "assumptions": {"cost_per_defect": 48},
+        # with it the demo tells the case study: first-year ROI about 300%. It covers the
+        # rework, so the cost of poor quality adds no rework cost for the same units.
+        "assumptions": {"cost_per_defect": 48, "cost_per_defect_includes_rework": True},
         "objectives": [
             ("defective_rate", "decrease", -30, "2026-06-30"),
             ("production_speed", "increase", 15, "2026-06-30"),

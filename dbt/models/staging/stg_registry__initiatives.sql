@@ -29,6 +29,8 @@ renamed as (
         gross_margin,
         cost_per_defect,
         cost_per_rework,
+        -- Files loaded before the flag existed did not declare it: the documented default.
+        coalesce(cost_per_defect_includes_rework, false) as cost_per_defect_includes_rework,
         discount_rate,
         horizon_years,
         benefit_risk_haircut,

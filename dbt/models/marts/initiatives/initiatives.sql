@@ -58,6 +58,7 @@ final as (
         initiatives.gross_margin,
         initiatives.cost_per_defect,
         initiatives.cost_per_rework,
+        initiatives.cost_per_defect_includes_rework,
         initiatives.discount_rate,
         initiatives.horizon_years,
         initiatives.benefit_risk_haircut
