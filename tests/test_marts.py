@@ -162,3 +162,18 @@ def test_department_cells_under_five_people_are_suppressed(con):
         "where (denominator < 5 or is_suppressed) and metric_value is not null"
     ).fetchone()[0]
     assert leaks == 0
+
+
+def test_a_month_without_launches_counts_zero_and_stays_in_the_baseline(con):
+    teams, months, rows, zeros = con.execute(
+        "select count(distinct unit_id), count(distinct month_start), count(*), "
+        "count(*) filter (where metric_value = 0) from marts.innovation "
+        "where metric_name = 'launches'"
+    ).fetchone()
+    pre_periods = con.execute(
+        "select pre_periods from marts.initiative_effects "
+        "where initiative_id = 'product-ideation' and metric_name = 'launches'"
+    ).fetchone()[0]
+    assert months == con.execute("select count(*) from intermediate.int_months").fetchone()[0]
+    assert rows == teams * months and zeros > 0
+    assert pre_periods == 6  # every baseline month, those without a launch included
