@@ -177,3 +177,14 @@ def test_a_month_without_launches_counts_zero_and_stays_in_the_baseline(con):
     assert months == con.execute("select count(*) from intermediate.int_months").fetchone()[0]
     assert rows == teams * months and zeros > 0
     assert pre_periods == 6  # every baseline month, those without a launch included
+
+
+def test_retention_is_withheld_until_a_full_trailing_year_of_orders(con):
+    first_orders, first_retention, first_clv = con.execute(
+        "select (select min(order_month) from staging.stg_sales__orders), "
+        "min(month_start) filter (where metric_name = 'customer_retention'), "
+        "min(month_start) filter (where metric_name = 'customer_lifetime_value') "
+        "from marts.revenue_impact"
+    ).fetchone()
+    full_year = first_orders.replace(year=first_orders.year + 1)
+    assert first_retention == first_clv == full_year

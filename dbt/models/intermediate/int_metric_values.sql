@@ -52,7 +52,7 @@
             ('orders', 'orders', '1'),
             ('average_order_value', 'revenue', 'orders'),
             ('ai_enabled_revenue', 'ai_enabled_revenue', '1'),
-            ('customer_retention', 'customers_at_end - new_customers', 'customers_at_start'),
+            ('customer_retention', 'retained_customers', 'customers_at_start'),
             ('customer_lifetime_value', 'customer_lifetime_value', '1'),
         ],
     },
