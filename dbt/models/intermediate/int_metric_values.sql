@@ -19,7 +19,7 @@
         'metrics': [
             ('task_duration_mean', 'total_duration_minutes', 'completed_tasks'),
             ('task_duration_median', 'median_duration_minutes * completed_tasks', 'completed_tasks'),
-            ('throughput', 'completed_tasks', 'total_duration_minutes / 60.0'),
+            ('throughput', 'completed_tasks', 'worked_hours'),
             ('error_rate', 'tasks_with_error', 'completed_tasks'),
             ('rework_rate', 'reworked_tasks', 'completed_tasks'),
             ('task_volume', 'completed_tasks', '1'),

@@ -4,7 +4,11 @@
     row: a month without tasks counts zero. A total that some counted day of the month left
     out is unknown (null) for the month, never short. The median duration and the active
     employees need the task rows themselves: a month with any counted day, or without
-    tasks, has neither, and the median duration metric is left out for it. -#}
+    tasks, has neither, and the median duration metric is left out for it.
+
+    Worked hours, the throughput's denominator, are the team's average headcount on the HR
+    roster ((start + end) / 2, a team of the same name) times the declared
+    worked_hours_per_fte_month; null where the roster does not hold the team. -#}
 with
 
 months as (
@@ -18,6 +22,10 @@ team_days as (
 tasks as (
     select * from {{ ref('stg_operations__tasks') }}
     where is_completed and team is not null
+),
+
+roster_months as (
+    select * from {{ ref('int_hr__team_months') }}
 ),
 
 teams as (
@@ -72,13 +80,18 @@ final as (
         case when day_totals.team is null then 0 else day_totals.ai_assisted_tasks end
             as ai_assisted_tasks,
         case when not day_totals.has_counted_days then row_months.active_employees end
-            as active_employees
+            as active_employees,
+        (roster_months.headcount_at_start + roster_months.headcount_at_end)
+        / 2.0
+        * {{ var('worked_hours_per_fte_month') }} as worked_hours
     from teams
     cross join months
     left join day_totals
         on teams.team = day_totals.team and months.month_start = day_totals.task_month
     left join row_months
         on teams.team = row_months.team and months.month_start = row_months.task_month
+    left join roster_months
+        on teams.team = roster_months.team and months.month_start = roster_months.month_start
 )
 
 select * from final
