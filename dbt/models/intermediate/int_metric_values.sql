@@ -1,7 +1,9 @@
 {#- Every metric of the catalogue (seed metric_definitions) per unit and month, as a
     numerator and a denominator: value = numerator / denominator. Keeping the parts lets
     months and units be pooled exactly (ratio of sums) and lets the attribution model
-    weight each cell by its denominator. This is the one place a metric's formula lives.
+    weight each cell by its denominator. A median cannot be pooled from parts: a median
+    metric's numerator is the month's median x its volume, so pooled it is the
+    volume-weighted mean of monthly medians. This is the one place a metric's formula lives.
     A metric measured on several unit types (the employee metrics: departments and teams)
     has the same formula on each, and a row per unit type. A metric whose field a source
     left out has a null numerator or no denominator there, and no row. -#}
