@@ -4,7 +4,7 @@ from __future__ import annotations
 
 METRICS = {
     "task_duration_mean": "Task duration (mean)",
-    "task_duration_median": "Task duration (median)",
+    "task_duration_median": "Task duration (volume-weighted mean of monthly medians)",
     "throughput": "Throughput",
     "error_rate": "Error rate",
     "rework_rate": "Rework rate",
@@ -27,7 +27,7 @@ METRICS = {
     "customer_lifetime_value": "Customer lifetime value",
     "launches": "Launches",
     "ai_assisted_launch_share": "AI-assisted launches",
-    "time_to_market_median": "Time to market (median)",
+    "time_to_market_median": "Time to market (volume-weighted mean of monthly medians)",
     "time_to_market_mean": "Time to market (mean)",
     "job_satisfaction_mean": "Job satisfaction (mean)",
     "job_satisfaction_top2": "Satisfied employees",

@@ -415,8 +415,8 @@ OPERATIONS_TASK_COUNTS = SourceContract(
         _text("department", unit_type="department"),
         _text("team", unit_type="support_team"),
         _int("completed_tasks", minimum=0),
-        # Optional: without them the metrics they feed (mean duration and throughput,
-        # error rate, rework rate) are left out for the team's month rather than zero.
+        # Optional: without them the metrics they feed (mean duration, error rate,
+        # rework rate) are left out for the team's month rather than zero.
         _float("total_duration_minutes", minimum=0, required=False, nullable=True),
         _int("tasks_with_error", minimum=0, required=False, nullable=True),
         _int("reworked_tasks", minimum=0, required=False, nullable=True),

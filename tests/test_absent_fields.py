@@ -75,9 +75,10 @@ def test_metrics_needing_an_absent_field_are_absent_not_zero(con, without_fields
         ).fetchall()
     left_out = {key for key in before if is_left_out(key, finance_units)}
 
-    # The region's 30 months of gross margin and 29 of CLV (the first month has no
-    # customers at its start); eNPS in 10 survey months for the department and its 2 teams.
-    assert len(left_out) == 30 + 29 + 10 * 3
+    # The region's 30 months of gross margin and 18 of CLV (none in the orders' first 12
+    # months, without a full trailing year); eNPS in 10 survey months for the department
+    # and its 2 teams.
+    assert len(left_out) == 30 + 18 + 10 * 3
     assert left_out.isdisjoint(after)
     assert published == [(0,), (0,)]
     assert after.keys() == before.keys() - left_out

@@ -111,7 +111,7 @@ def test_optional_fields_feed_only_metrics_that_can_be_absent():
         ("qc_inspections", "opportunities_per_unit"): ["dpmo"],
         ("qc_inspection_counts", "first_pass_units"): ["first_pass_yield"],
         ("qc_inspection_counts", "defect_opportunities"): ["dpmo"],
-        ("operations_task_counts", "total_duration_minutes"): ["task_duration_mean", "throughput"],
+        ("operations_task_counts", "total_duration_minutes"): ["task_duration_mean"],
         ("operations_task_counts", "tasks_with_error"): ["error_rate"],
         ("operations_task_counts", "reworked_tasks"): ["rework_rate"],
     }

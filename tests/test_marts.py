@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+import yaml
+
+from ingestion.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
+
+DBT_PROJECT = PROJECT_ROOT / "dbt" / "dbt_project.yml"
 
 
 def warehouse(run) -> duckdb.DuckDBPyConnection:
@@ -162,3 +167,54 @@ def test_department_cells_under_five_people_are_suppressed(con):
         "where (denominator < 5 or is_suppressed) and metric_value is not null"
     ).fetchone()[0]
     assert leaks == 0
+
+
+def test_a_month_without_launches_counts_zero_and_stays_in_the_baseline(con):
+    teams, months, rows, zeros = con.execute(
+        "select count(distinct unit_id), count(distinct month_start), count(*), "
+        "count(*) filter (where metric_value = 0) from marts.innovation "
+        "where metric_name = 'launches'"
+    ).fetchone()
+    pre_periods = con.execute(
+        "select pre_periods from marts.initiative_effects "
+        "where initiative_id = 'product-ideation' and metric_name = 'launches'"
+    ).fetchone()[0]
+    assert months == con.execute("select count(*) from intermediate.int_months").fetchone()[0]
+    assert rows == teams * months and zeros > 0
+    assert pre_periods == 6  # every baseline month, those without a launch included
+
+
+def test_retention_is_withheld_until_a_full_trailing_year_of_orders(con):
+    first_orders, first_retention, first_clv = con.execute(
+        "select (select min(order_month) from staging.stg_sales__orders), "
+        "min(month_start) filter (where metric_name = 'customer_retention'), "
+        "min(month_start) filter (where metric_name = 'customer_lifetime_value') "
+        "from marts.revenue_impact"
+    ).fetchone()
+    full_year = first_orders.replace(year=first_orders.year + 1)
+    assert first_retention == first_clv == full_year
+
+
+def test_throughput_is_completed_tasks_per_worked_hour_of_the_roster(con):
+    hours_per_fte = yaml.safe_load(DBT_PROJECT.read_text())["vars"]["worked_hours_per_fte_month"]
+    rows = con.execute(
+        """
+        select throughput.metric_value, volume.metric_value,
+            (roster.headcount_at_start + roster.headcount_at_end) / 2.0 * ?,
+            duration.metric_value
+        from marts.efficiency as throughput
+        inner join marts.efficiency as volume using (initiative_id, unit_id, month_start)
+        inner join marts.efficiency as duration using (initiative_id, unit_id, month_start)
+        inner join intermediate.int_hr__team_months as roster
+            on throughput.unit_id = roster.team and throughput.month_start = roster.month_start
+        where throughput.initiative_id = 'support-copilot'
+            and throughput.metric_name = 'throughput'
+            and volume.metric_name = 'task_volume'
+            and duration.metric_name = 'task_duration_mean'
+        """,
+        [hours_per_fte],
+    ).fetchall()
+    assert rows
+    for throughput, tasks, worked_hours, mean_minutes in rows:
+        assert throughput == pytest.approx(tasks / worked_hours)
+        assert throughput != pytest.approx(60 / mean_minutes)  # not the inverse duration

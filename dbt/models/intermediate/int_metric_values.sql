@@ -1,7 +1,9 @@
 {#- Every metric of the catalogue (seed metric_definitions) per unit and month, as a
     numerator and a denominator: value = numerator / denominator. Keeping the parts lets
     months and units be pooled exactly (ratio of sums) and lets the attribution model
-    weight each cell by its denominator. This is the one place a metric's formula lives.
+    weight each cell by its denominator. A median cannot be pooled from parts: a median
+    metric's numerator is the month's median x its volume, so pooled it is the
+    volume-weighted mean of monthly medians. This is the one place a metric's formula lives.
     A metric measured on several unit types (the employee metrics: departments and teams)
     has the same formula on each, and a row per unit type. A metric whose field a source
     left out has a null numerator or no denominator there, and no row. -#}
@@ -19,7 +21,7 @@
         'metrics': [
             ('task_duration_mean', 'total_duration_minutes', 'completed_tasks'),
             ('task_duration_median', 'median_duration_minutes * completed_tasks', 'completed_tasks'),
-            ('throughput', 'completed_tasks', 'total_duration_minutes / 60.0'),
+            ('throughput', 'completed_tasks', 'worked_hours'),
             ('error_rate', 'tasks_with_error', 'completed_tasks'),
             ('rework_rate', 'reworked_tasks', 'completed_tasks'),
             ('task_volume', 'completed_tasks', '1'),
@@ -52,7 +54,7 @@
             ('orders', 'orders', '1'),
             ('average_order_value', 'revenue', 'orders'),
             ('ai_enabled_revenue', 'ai_enabled_revenue', '1'),
-            ('customer_retention', 'customers_at_end - new_customers', 'customers_at_start'),
+            ('customer_retention', 'retained_customers', 'customers_at_start'),
             ('customer_lifetime_value', 'customer_lifetime_value', '1'),
         ],
     },

@@ -1,9 +1,19 @@
-{#- Efficiency panel: one row per team and month of completed tasks (all processes), from
-    int_operations__team_days, so task rows and daily counts alike. A total that some
-    counted day of the month left out is unknown (null) for the month, never short. The
-    median duration and the active employees need the task rows themselves: a month with
-    any counted day has neither, and the median duration metric is left out for it. -#}
+{#- Efficiency panel: one row per team and reported month of completed tasks (all
+    processes), from int_operations__team_days, so task rows and daily counts alike. A team
+    is known only from its own tasks, so the source was delivered wherever the panel has a
+    row: a month without tasks counts zero. A total that some counted day of the month left
+    out is unknown (null) for the month, never short. The median duration and the active
+    employees need the task rows themselves: a month with any counted day, or without
+    tasks, has neither, and the median duration metric is left out for it.
+
+    Worked hours, the throughput's denominator, are the team's average headcount on the HR
+    roster ((start + end) / 2, a team of the same name) times the declared
+    worked_hours_per_fte_month; null where the roster does not hold the team. -#}
 with
+
+months as (
+    select * from {{ ref('int_months') }}
+),
 
 team_days as (
     select * from {{ ref('int_operations__team_days') }}
@@ -12,6 +22,14 @@ team_days as (
 tasks as (
     select * from {{ ref('stg_operations__tasks') }}
     where is_completed and team is not null
+),
+
+roster_months as (
+    select * from {{ ref('int_hr__team_months') }}
+),
+
+teams as (
+    select distinct team from team_days
 ),
 
 row_months as (
@@ -46,21 +64,34 @@ day_totals as (
 
 final as (
     select
-        day_totals.team,
-        day_totals.task_month as month_start,
-        day_totals.completed_tasks,
-        day_totals.total_duration_minutes,
+        teams.team,
+        months.month_start,
+        coalesce(day_totals.completed_tasks, 0) as completed_tasks,
+        -- Zero in a month without tasks; unknown (null) stays unknown otherwise.
+        case when day_totals.team is null then 0 else day_totals.total_duration_minutes end
+            as total_duration_minutes,
         case
             when not day_totals.has_counted_days then row_months.median_duration_minutes
         end as median_duration_minutes,
-        day_totals.tasks_with_error,
-        day_totals.reworked_tasks,
-        day_totals.ai_assisted_tasks,
+        case when day_totals.team is null then 0 else day_totals.tasks_with_error end
+            as tasks_with_error,
+        case when day_totals.team is null then 0 else day_totals.reworked_tasks end
+            as reworked_tasks,
+        case when day_totals.team is null then 0 else day_totals.ai_assisted_tasks end
+            as ai_assisted_tasks,
         case when not day_totals.has_counted_days then row_months.active_employees end
-            as active_employees
-    from day_totals
+            as active_employees,
+        (roster_months.headcount_at_start + roster_months.headcount_at_end)
+        / 2.0
+        * {{ var('worked_hours_per_fte_month') }} as worked_hours
+    from teams
+    cross join months
+    left join day_totals
+        on teams.team = day_totals.team and months.month_start = day_totals.task_month
     left join row_months
-        on day_totals.team = row_months.team and day_totals.task_month = row_months.task_month
+        on teams.team = row_months.team and months.month_start = row_months.task_month
+    left join roster_months
+        on teams.team = roster_months.team and months.month_start = roster_months.month_start
 )
 
 select * from final

@@ -2,6 +2,9 @@
     in the trailing 12 months; "new" customers are active at the end of the month but not
     at its start (first orders, and customers back after a year without orders), so that
     retention = (active at end - new) / active at start = retained / active at start.
+    Retention needs a full trailing year of orders: in the first 12 months of the orders
+    no customer can have lapsed yet, so it would read 100%. Those months have no retained
+    customers (null), and so no retention or CLV.
     Margin and product are optional in the orders: a month's gross margin (and so its CLV)
     and AI-enabled revenue are known only if every order of it carries the field, else
     null, so int_metric_values leaves them out rather than reading zero. -#}
@@ -22,6 +25,12 @@ ai_enabled_products as (
 
 regions as (
     select distinct region from orders
+),
+
+-- The first month whose trailing 12 months all lie within the orders.
+first_full_year as (
+    select {{ dbt.dateadd('month', 12, 'min(order_month)') }} as month_start
+    from orders
 ),
 
 monthly_orders as (
@@ -101,14 +110,23 @@ counts as (
         on regions.region = active_customers.region and months.month_start = active_customers.month_start
 ),
 
-retention as (
+retained as (
     select
         counts.*,
-        1.0
-        * (counts.customers_at_end - counts.new_customers)
-        / nullif(counts.customers_at_start, 0) as customer_retention,
-        counts.gross_margin / nullif(counts.customers_at_end, 0) as margin_per_customer
+        case
+            when counts.month_start >= first_full_year.month_start
+                then counts.customers_at_end - counts.new_customers
+        end as retained_customers
     from counts
+    cross join first_full_year
+),
+
+retention as (
+    select
+        retained.*,
+        1.0 * retained.retained_customers / nullif(retained.customers_at_start, 0) as customer_retention,
+        retained.gross_margin / nullif(retained.customers_at_end, 0) as margin_per_customer
+    from retained
 ),
 
 final as (
