@@ -13,7 +13,7 @@
         sum(case when enps_score >= 9 then 1 when enps_score is not null then 0 end) as enps_promoters,
         sum(case when enps_score <= 6 then 1 when enps_score is not null then 0 end) as enps_detractors,
         count(enps_score) as enps_respondents,
-        sum(case when ai_tool_usage in ('light', 'heavy') then 1 when ai_tool_usage is not null then 0 end)
+        sum(case when {{ ai_adoption_group('ai_tool_usage') }} = 'users' then 1 when ai_tool_usage is not null then 0 end)
             as ai_tool_users,
         count(ai_tool_usage) as ai_tool_usage_respondents
 {%- endmacro %}

@@ -2,6 +2,8 @@
     usage cohort (none / light / heavy, and 'not answered' for people who skipped the
     question, so the cells still add up to the department). A department and month in
     which nobody answered the usage question (a survey without it) has no usage cells.
+    Usage cells carry their AI-adoption group (users, non-users, not answered), whose
+    sizes the department's AI adoption gives away.
     Counts only; suppression happens in the mart. Top-two-box counts follow the declared
     scale (macros/survey_scales.sql). Questions a survey may leave out count the people
     who answered them, and their totals are null where nobody did. -#}
@@ -23,13 +25,15 @@ breakdowns as (
     select
         answers.*,
         'team' as breakdown,
-        answers.team as cell
+        answers.team as cell,
+        cast(null as {{ dbt.type_string() }}) as adoption_group
     from answers
     union all
     select
         answers.*,
         'ai_tool_usage' as breakdown,
-        coalesce(answers.ai_tool_usage, 'not answered') as cell
+        coalesce(answers.ai_tool_usage, 'not answered') as cell,
+        {{ ai_adoption_group('answers.ai_tool_usage') }} as adoption_group
     from answers
     inner join usage_asked
         on
@@ -43,6 +47,7 @@ cells as (
         response_month as month_start,
         breakdown,
         cell,
+        adoption_group,
         count(*) as respondents,
         sum(job_satisfaction) as job_satisfaction_total,
         sum({{ is_top_two_boxes('job_satisfaction', 'job_satisfaction') }}) as job_satisfaction_top2,
@@ -52,7 +57,7 @@ cells as (
             as enps_net_promoters,
         count(enps_score) as enps_respondents
     from breakdowns
-    group by department, response_month, breakdown, cell
+    group by department, response_month, breakdown, cell, adoption_group
 )
 
 select * from cells

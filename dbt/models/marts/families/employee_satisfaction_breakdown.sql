@@ -1,6 +1,10 @@
 {#- Employee satisfaction per department and survey month, broken down by team and by AI
     adoption cohort. Cells under the minimum size are suppressed, and so are the
-    complementary cells that would let them be recovered from the department's total.
+    complementary cells that would let them be recovered from a published total: the
+    department's, and, where the department's AI adoption is shown, each adoption group's
+    (users, non-users, not answered), whose sizes it gives away - so a hidden light or
+    heavy cohort is hidden with the other, not with the non-users
+    (int_hr__adoption_suppression hides the adoption where a group is itself too small).
     Means are on each question's declared scale, named beside them, and on 0-100.
     Questions a survey may leave out are averaged over the people who answered them, and
     hidden too where fewer than the minimum did. -#}
@@ -10,10 +14,25 @@ cells as (
     select * from {{ ref('int_hr__survey_cells') }}
 ),
 
+adoption as (
+    select * from {{ ref('int_hr__adoption_suppression') }}
+),
+
+grouped as (
+    select
+        cells.*,
+        case when not adoption.is_suppressed then cells.adoption_group end as published_group
+    from cells
+    left join adoption
+        on
+            cells.department = adoption.department
+            and cells.month_start = adoption.month_start
+),
+
 suppressed as (
     {{ suppress_small_cells(
-        'cells',
-        ['department', 'month_start', 'breakdown'],
+        'grouped',
+        ['department', 'month_start', 'breakdown', 'published_group'],
         'cell',
         'respondents',
         var('min_hr_cell_size'),
