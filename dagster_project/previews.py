@@ -24,9 +24,12 @@ def _markdown(con: duckdb.DuckDBPyConnection, sql: str) -> str:
 TOP_LINE_SQL = {
     "initiative_roi": """
         select initiative_id as initiative,
-            format('{:.0f}% [{:.0f}% – {:.0f}%]', 100 * roi, 100 * roi_low, 100 * roi_high) as roi,
+            format('{:.0f}% [{:.0f}% – {:.0f}%]', 100 * roi, 100 * roi_p5, 100 * roi_p95) as roi,
+            format('{:.0f}%', 100 * probability_npv_positive) as p_npv_positive,
             format('{:.0f}%', 100 * first_year_roi) as first_year_roi,
             format('{:,.0f}', npv) as npv,
+            format('{:,.0f}', npv_to_date) as npv_measured_to_date,
+            format('{:,.0f}', npv_projected) as npv_projected,
             payback_months_simple as payback_months
         from marts.initiative_roi order by npv desc nulls last""",
     "initiative_effects": """

@@ -12,6 +12,7 @@ from dashboard.families import (
     poor_quality_chart,
     rollout_sentence,
 )
+from dashboard.glance import simulated_range
 from dashboard.markup import badge, esc, figure, metric, section_header
 
 INITIATIVE_ID = "vision-qc"
@@ -84,13 +85,14 @@ def _kpis(defects: Row | None, speed: Row | None, claims: Row | None, roi: Row) 
     if roi.get("first_year_roi") is not None:
         tiles.append(
             (
-                "First-year ROI",
+                "First-year ROI, " + labels.first_year_basis(roi["months_measured"]),
                 metric(
                     f"{INITIATIVE_ID}.first_year_roi",
                     roi["first_year_roi"],
                     fmt.percent(roi["first_year_roi"]),
                     "kpi-value",
-                ),
+                )
+                + simulated_range(INITIATIVE_ID, roi, "first_year_roi", fmt.percent),
             )
         )
     cards = "".join(
@@ -154,14 +156,23 @@ def _narrative(
         )
     if roi.get("first_year_roi") is not None:
         upfront = (initiative["development_cost"] or 0) + (initiative["implementation_cost"] or 0)
-        payback = roi.get("payback_months_simple")
-        paid = f" It paid for itself in {fmt.months(payback)}." if payback is not None else ""
+        returned = "returned" if roi["months_measured"] >= 12 else "is projected to return"
         paragraphs.append(
             f"Against {fmt.money(upfront)} to build and roll out and "
             f"{fmt.money(initiative['running_cost_monthly'])} a month to run, the first year "
-            f"returned {fmt.percent(roi['first_year_roi'])} on its cost.{paid}"
+            f"{returned} {fmt.percent(roi['first_year_roi'])} on its cost.{_paid_back(roi)}"
         )
     return "".join(f"<p>{esc(p)}</p>" for p in paragraphs)
+
+
+def _paid_back(roi: Row) -> str:
+    """When the investment was repaid, or is projected to be, in a sentence."""
+    payback = roi.get("payback_months_simple")
+    if payback is None:
+        return ""
+    if payback <= roi["months_measured"]:
+        return f" It paid for itself in {fmt.months(payback)}."
+    return f" On projection, it pays for itself in {fmt.months(payback)}."
 
 
 def _charts(

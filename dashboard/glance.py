@@ -1,4 +1,5 @@
-"""At a glance: every initiative's ROI with its range, NPV, payback and objectives."""
+"""At a glance: every initiative's ROI and NPV - measured to date apart from projected, with
+the range of the simulation over the effects' uncertainty - payback and objectives."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from dashboard import formatting as fmt
+from dashboard import labels
 from dashboard.charts import Bar, Interval, bar_chart, forest_plot
 from dashboard.data import Row, Snapshot
 from dashboard.labels import STATUS_ORDER
@@ -14,9 +16,9 @@ from dashboard.markup import badge, esc, figure, metric, section_header
 Show = Callable[[float | None], str]
 HEADERS = (
     "Initiative",
-    "ROI",
+    "ROI over the horizon",
     "Risk-adjusted ROI",
-    "NPV",
+    "NPV over the horizon",
     "First-year ROI",
     "Payback",
     "Objectives",
@@ -31,7 +33,9 @@ def render(snapshot: Snapshot) -> str:
         section_header(
             "At a glance",
             "What each AI initiative is worth, measured against control groups rather than "
-            "a plain before/after. Ranges come from the 95% intervals of the measured effects.",
+            "a plain before/after. Figures over the horizon add a projection to the months "
+            "measured so far; both parts are shown apart. Ranges hold 90% of simulations "
+            "that redraw every effect within its uncertainty.",
         )
         + _portfolio(snapshot)
         + f'<div class="table-wrap"><table class="glance"><thead><tr>{head}</tr></thead>'
@@ -48,11 +52,19 @@ def _sort_key(roi: dict[str, Row], initiative: Row) -> tuple[bool, float]:
 def _portfolio(snapshot: Snapshot) -> str:
     valued = [r for r in snapshot.roi.values() if r.get("npv") is not None]
     npv = sum(r["npv"] for r in valued)
+    to_date = sum(r["npv_to_date"] for r in valued)
     benefit = sum(r["annual_benefit_measured"] for r in valued)
     met = sum(o["objective_status"] == "met" for o in snapshot.objectives)
     total = len(snapshot.objectives)
     tiles = (
-        ("Combined NPV", metric("portfolio.npv", npv, fmt.money(npv), "kpi-value")),
+        (
+            "Combined NPV, measured and projected",
+            metric("portfolio.npv", npv, fmt.money(npv), "kpi-value"),
+        ),
+        (
+            "Combined NPV to date, measured",
+            metric("portfolio.npv_to_date", to_date, fmt.money(to_date), "kpi-value"),
+        ),
         (
             "Measured benefit per year",
             metric("portfolio.annual_benefit_measured", benefit, fmt.money(benefit), "kpi-value"),
@@ -85,10 +97,10 @@ def _row(snapshot: Snapshot, initiative: Row) -> str:
         note = roi.get("roi_note") or "No ROI computed for this initiative."
         return f'<tr>{name}<td colspan="5" class="note">{esc(note)}</td>{objectives}</tr>'
     cells = (
-        _ranged(initiative_id, roi, "roi", fmt.percent),
+        _roi(initiative_id, roi),
         _single(initiative_id, roi, "roi_risk_adjusted", fmt.percent),
-        _ranged(initiative_id, roi, "npv", fmt.money),
-        _ranged(initiative_id, roi, "first_year_roi", fmt.percent),
+        _npv(initiative_id, roi),
+        _first_year_roi(initiative_id, roi),
         _payback(initiative_id, roi),
     )
     return f"<tr>{name}{''.join(f'<td>{cell}</td>' for cell in cells)}{objectives}</tr>"
@@ -105,16 +117,65 @@ def _single(initiative_id: str, roi: Row, column: str, show: Show) -> str:
     return metric(f"{initiative_id}.{column}", roi[column], show(roi[column]), "big")
 
 
-def _ranged(initiative_id: str, roi: Row, column: str, show: Show) -> str:
-    """The expected figure, with the range from the effects' 95% intervals under it."""
-    low, high = f"{column}_low", f"{column}_high"
+def _sub(initiative_id: str, roi: Row, label: str, column: str, show: Show) -> str:
+    value = metric(f"{initiative_id}.{column}", roi[column], show(roi[column]))
+    return f'<span class="sub">{esc(label)} {value}</span>'
+
+
+def simulated_range(initiative_id: str, roi: Row, column: str, show: Show) -> str:
+    """The 5th to 95th percentile of the simulated draws, or that there is none."""
+    low, high = f"{column}_p5", f"{column}_p95"
+    if roi[low] is None:
+        return '<span class="sub">no range: an effect has no interval</span>'
     return (
-        _single(initiative_id, roi, column, show)
-        + '<span class="sub">range '
+        '<span class="sub">90% range '
         + metric(f"{initiative_id}.{low}", roi[low], show(roi[low]))
         + " to "
         + metric(f"{initiative_id}.{high}", roi[high], show(roi[high]))
         + "</span>"
+    )
+
+
+def _horizon(initiative_id: str, roi: Row) -> str:
+    """How much of the horizon is measured and how much projected."""
+    measured, projected = "months_measured", "months_projected"
+    return (
+        '<span class="sub">'
+        + metric(f"{initiative_id}.{measured}", roi[measured], f"{roi[measured]:.0f}")
+        + " months measured + "
+        + metric(f"{initiative_id}.{projected}", roi[projected], f"{roi[projected]:.0f}")
+        + " projected</span>"
+    )
+
+
+def _roi(initiative_id: str, roi: Row) -> str:
+    chance = roi["probability_npv_positive"]
+    positive = metric(
+        f"{initiative_id}.probability_npv_positive", chance, fmt.percent(chance, signed=False)
+    )
+    return (
+        _single(initiative_id, roi, "roi", fmt.percent)
+        + _horizon(initiative_id, roi)
+        + simulated_range(initiative_id, roi, "roi", fmt.percent)
+        + (f'<span class="sub">chance NPV &gt; 0: {positive}</span>' if chance is not None else "")
+        + _sub(initiative_id, roi, "to date, measured:", "roi_to_date", fmt.percent)
+    )
+
+
+def _npv(initiative_id: str, roi: Row) -> str:
+    return (
+        _single(initiative_id, roi, "npv", fmt.money)
+        + simulated_range(initiative_id, roi, "npv", fmt.money)
+        + _sub(initiative_id, roi, "to date, measured:", "npv_to_date", fmt.money)
+        + _sub(initiative_id, roi, "rest of horizon, projected:", "npv_projected", fmt.money)
+    )
+
+
+def _first_year_roi(initiative_id: str, roi: Row) -> str:
+    return (
+        _single(initiative_id, roi, "first_year_roi", fmt.percent)
+        + f'<span class="sub">{labels.first_year_basis(roi["months_measured"])}</span>'
+        + simulated_range(initiative_id, roi, "first_year_roi", fmt.percent)
     )
 
 
@@ -169,12 +230,16 @@ def _assumptions(snapshot: Snapshot) -> str:
         f"discounted at {esc(' or '.join(fmt.percent(r, signed=False) for r in rates))} a year; "
         "build and roll-out costs count up front. Risk-adjusted ROI cuts benefits by "
         f"{esc(' or '.join(fmt.percent(h, signed=False) for h in haircuts))}. Payback counts "
-        "months from the first go-live until benefits have repaid the investment.</p>"
+        "months from the first go-live until benefits have repaid the investment. Months "
+        "after the latest complete month are projected at the run rate of the months when "
+        "every unit was live. Each 90% range runs from the 5th to the 95th percentile of "
+        "simulations that draw every effect from its sampling distribution (its 95% "
+        "interval), independently and with a fixed seed; costs are taken as declared.</p>"
     )
 
 
 def _charts(snapshot: Snapshot, ordered: list[Row]) -> str:
-    """NPV and ROI side by side, each with the range from the effects' intervals."""
+    """NPV and ROI side by side, each with its simulated 90% range."""
     valued = [
         (i["initiative_name"], roi)
         for i in ordered
@@ -183,25 +248,29 @@ def _charts(snapshot: Snapshot, ordered: list[Row]) -> str:
     if not valued:
         return ""
     npv = bar_chart(
-        [Bar(name, r["npv"], r["npv_low"], r["npv_high"]) for name, r in valued],
-        title="Net present value by initiative",
+        [Bar(name, r["npv"], r["npv_p5"], r["npv_p95"]) for name, r in valued],
+        title="Net present value by initiative, measured and projected",
         value_format=fmt.money,
     )
     roi = forest_plot(
         [
-            Interval(name, r["roi"], r["roi_low"], r["roi_high"], "good" if r["roi"] > 0 else "bad")
+            Interval(name, r["roi"], r["roi_p5"], r["roi_p95"], "good" if r["roi"] > 0 else "bad")
             for name, r in valued
         ],
-        title="ROI by initiative",
+        title="ROI by initiative, measured and projected",
         value_format=fmt.percent,
     )
     return (
         '<div class="grid">'
-        + figure(npv, "Net present value", legend=(("total", "NPV"), ("whisker", "range")))
+        + figure(
+            npv,
+            "Net present value over the horizon",
+            legend=(("total", "NPV"), ("whisker", "90% range")),
+        )
         + figure(
             roi,
-            "Return on investment",
-            legend=(("good", "positive"), ("bad", "negative"), ("ci", "range")),
+            "Return on investment over the horizon",
+            legend=(("good", "positive"), ("bad", "negative"), ("ci", "90% range")),
         )
         + "</div>"
     )

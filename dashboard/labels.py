@@ -71,3 +71,8 @@ def top_two_boxes(scale: str) -> str:
 
 def stream(name: str) -> str:
     return STREAMS.get(name, name.replace("_", " ").capitalize())
+
+
+def first_year_basis(months_measured: int) -> str:
+    """Whether a first-year figure is all measured or includes projected months."""
+    return "measured" if months_measured >= 12 else "partly projected"

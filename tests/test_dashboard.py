@@ -288,6 +288,24 @@ def visible_charts_drawn(page) -> set[int]:
     return {c["index"] for c in visible}
 
 
+# Each valued initiative's headline figures on the glance page: measured and projected
+# apart, each range the simulation's 5th to 95th percentile.
+HEADLINE_ROI = (
+    "roi",
+    "roi_p5",
+    "roi_p95",
+    "probability_npv_positive",
+    "roi_to_date",
+    "npv",
+    "npv_p5",
+    "npv_p95",
+    "npv_to_date",
+    "npv_projected",
+    "months_measured",
+    "months_projected",
+)
+
+
 def test_every_headline_number_is_the_serving_files(browser, dashboard, pipeline):
     page, log = open_page(browser, dashboard)
     shown = page.evaluate(
@@ -309,8 +327,10 @@ def test_every_headline_number_is_the_serving_files(browser, dashboard, pipeline
         ).fetchall()
     body = page.inner_text("#page-glance")
     for initiative_id, valued, note in initiatives:
-        headline = {f"{initiative_id}.{c}" for c in ("roi", "roi_low", "roi_high", "npv")}
+        headline = {f"{initiative_id}.{c}" for c in HEADLINE_ROI}
         assert headline <= keys if valued else (note in body and not headline & keys)
+        if valued:
+            assert "to date, measured" in body and "rest of horizon, projected" in body
         headline = {f"{initiative_id}.first_year_roi", f"{initiative_id}.payback_months_simple"}
         assert headline <= keys if valued else not headline & keys
     log.assert_clean()

@@ -109,15 +109,115 @@ def test_case_study_defects_speed_claims_and_first_year_roi(pipeline, con):
     assert first_year_roi == pytest.approx(3.0, abs=0.5)
 
 
-def test_roi_carries_its_uncertainty_and_risk_adjustment(con):
+def test_roi_carries_its_simulated_uncertainty_and_risk_adjustment(con):
     rows = con.execute(
-        "select initiative_id, roi_low, roi, roi_high, roi_risk_adjusted from marts.initiative_roi "
+        "select initiative_id, npv_p5, npv_p50, npv_p95, npv, roi_p5, roi, roi_p95, "
+        "roi_risk_adjusted, probability_npv_positive from marts.initiative_roi "
         "where has_monetised_benefits"
     ).fetchall()
     assert rows
-    for initiative_id, low, point, high, risk_adjusted in rows:
-        assert low <= point <= high, initiative_id
-        assert risk_adjusted < point, initiative_id
+    for initiative_id, *npv_range, npv, roi_p5, roi, roi_p95, risk_adjusted, chance in rows:
+        npv_p5, npv_p50, npv_p95 = npv_range
+        assert npv_p5 < npv_p50 < npv_p95, initiative_id
+        # The band holds its own point estimate: no range that excludes it.
+        assert npv_p5 <= npv <= npv_p95 and roi_p5 <= roi <= roi_p95, initiative_id
+        assert 0 <= chance <= 1, initiative_id
+        if npv_p5 > 0:
+            assert chance >= 0.95, initiative_id
+        if npv_p95 < 0:
+            assert chance <= 0.05, initiative_id
+        assert risk_adjusted < roi, initiative_id
+
+
+def test_npv_to_date_is_the_measured_months_alone_and_the_rest_is_projected(con):
+    """NPV to date recomputed from the served benefit streams of the months up to the
+    report month; the projected remainder makes up the rest of the horizon."""
+    sql = "select report_month from intermediate.int_report_month"
+    report_month = con.execute(sql).fetchone()[0]
+    rows = con.execute(
+        "select initiative_id, npv, npv_to_date, npv_projected, months_measured, "
+        "months_projected, roi.horizon_years, roi.discount_rate, roi.running_cost_monthly, "
+        "roi.development_cost + roi.implementation_cost, initiatives.first_go_live_date "
+        "from marts.initiative_roi as roi inner join marts.initiatives using (initiative_id) "
+        "where has_monetised_benefits"
+    ).fetchall()
+    assert rows
+    for initiative_id, npv, to_date, projected, measured, rest, years, rate, running, *more in rows:
+        investment, first_go_live = more
+        elapsed = (report_month.year - first_go_live.year) * 12
+        assert measured == elapsed + report_month.month - first_go_live.month + 1, initiative_id
+        assert measured + rest == round(12 * years) and rest > 0, initiative_id
+        benefits = dict(
+            con.execute(
+                "select datediff('month', ?, month_start) + 1, sum(benefit) "
+                "from marts.cost_savings where initiative_id = ? group by all",
+                [first_go_live.replace(day=1), initiative_id],
+            ).fetchall()
+        )
+        flows = [
+            (benefits.get(month, 0.0) - running) * (1 + rate) ** (-month / 12)
+            for month in range(1, measured + 1)
+        ]
+        assert to_date == pytest.approx(sum(flows) - investment, rel=1e-9), initiative_id
+        assert npv == pytest.approx(to_date + projected, rel=1e-9), initiative_id
+
+
+@pytest.fixture
+def placebo(dbt_copy):
+    """The copy revalued with the sales assistant's revenue effect a placebo - zero, with a
+    wide interval - and the support copilot's rework effect without an interval."""
+    with dbt_copy.connect(read_only=False) as copy:
+        copy.execute(
+            "update intermediate.int_attribution__effects set did_effect_pct = 0, "
+            "did_ci_low_pct = -0.2, did_ci_high_pct = 0.25 "
+            "where initiative_id = 'sales-assistant' and metric_name = 'revenue'"
+        )
+        copy.execute(
+            "update intermediate.int_attribution__effects set did_ci_low_pct = null, "
+            "did_ci_high_pct = null "
+            "where initiative_id = 'support-copilot' and metric_name = 'rework_rate'"
+        )
+    dbt_copy.run(
+        "run",
+        "--select",
+        "int_attribution__effect_draws",
+        "int_initiative_benefits",
+        "int_initiative_cash_flows",
+        "initiative_roi",
+    )
+    return dbt_copy
+
+
+ROI_FIGURES = (
+    "select initiative_id, roi_p5, roi, roi_p95, npv_p5, npv, npv_p95, "
+    "probability_npv_positive, roi_note from marts.initiative_roi where has_monetised_benefits"
+)
+
+
+def test_a_placebo_gets_a_range_around_its_own_point_and_no_interval_no_range(con, placebo):
+    with placebo.connect() as copy:
+        revalued = {row[0]: row[1:] for row in copy.execute(ROI_FIGURES).fetchall()}
+    roi_p5, roi, roi_p95, npv_p5, npv, npv_p95, chance, note = revalued["sales-assistant"]
+    assert roi == pytest.approx(-1.0, abs=0.01), "a zero effect earns nothing: the costs are lost"
+    assert roi_p5 < roi < roi_p95 and roi_p95 - roi_p5 > 0.5, "a wide range around its point"
+    assert npv_p5 < npv < npv_p95 and chance < 0.5 and note is None
+
+    roi_p5, roi, roi_p95, *_, chance, note = revalued["support-copilot"]
+    assert roi is not None and roi_p5 is None and roi_p95 is None and chance is None
+    assert "no 95% interval" in note
+
+    # Draws are seeded per effect: an initiative whose effects did not change is drawn
+    # again bit for bit in another process, so its figures stay (up to the order in which
+    # parallel sums add).
+    draws = (
+        "select * from intermediate.int_attribution__effect_draws "
+        "where initiative_id = 'vision-qc' order by all"
+    )
+    with placebo.connect() as copy:
+        assert copy.execute(draws).fetchall() == con.execute(draws).fetchall()
+    original = {row[0]: row[1:] for row in con.execute(ROI_FIGURES).fetchall()}
+    (*figures, note), (*expected, expected_note) = revalued["vision-qc"], original["vision-qc"]
+    assert figures == pytest.approx(expected, rel=1e-12) and note == expected_note
 
 
 def test_every_objective_has_a_status(con):

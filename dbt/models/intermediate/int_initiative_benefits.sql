@@ -83,17 +83,16 @@ monetised as (
         volumes.benefit_stream,
         volumes.family_name,
         volumes.metric_name,
+        volumes.effect_form,
         volumes.volume,
         volumes.unit_value,
         {%- set bounds = [
             ('point', 'did_effect_pct'), ('ci_low', 'did_ci_low_pct'), ('ci_high', 'did_ci_high_pct')
         ] %}
         {%- for bound, column in bounds %}
-            volumes.volume * volumes.unit_value * case volumes.effect_form
-                when 'avoided' then -effects.{{ column }} / (1 + effects.{{ column }})
-                when 'gained' then effects.{{ column }} / (1 + effects.{{ column }})
-                when 'speed' then effects.{{ column }}
-            end as benefit_{{ bound }}{% if not loop.last %},{% endif %}
+            volumes.volume * volumes.unit_value
+            * {{ monetised_effect('volumes.effect_form', 'effects.' ~ column) }}
+                as benefit_{{ bound }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from volumes
     inner join effects
@@ -110,6 +109,7 @@ final as (
         benefit_stream,
         family_name,
         metric_name,
+        effect_form,
         volume,
         unit_value,
         benefit_point as benefit,

@@ -1,9 +1,12 @@
 {#- Each initiative's monthly cash flows over its horizon, from its first go-live month
-    (month 1) on, in four benefit scenarios: expected (point effects), low and high (the
-    effects' 95% bounds) and risk_adjusted (expected less the benefit haircut).
-    Months up to the report month carry measured benefits; later months are projected at
-    the run rate of the months when every treated unit was live. Development and
-    implementation costs fall at month 0, undiscounted. -#}
+    (month 1) on, per scenario: expected (the point effects, draw_number 0), risk_adjusted
+    (expected less the benefit haircut, draw_number 0) and simulated (draw_number 1..N:
+    every effect drawn from its sampling distribution, int_attribution__effect_draws).
+    Months up to the report month carry measured volumes; later months project the run
+    rate of the months when every treated unit was live. A stream's benefit is its volume
+    x unit value x the monetised effect, so each draw values the same volumes. An
+    initiative is simulated only when every valued effect has an interval to draw from.
+    Development and implementation costs fall at month 0, undiscounted. -#}
 with
 
 initiatives as (
@@ -12,6 +15,18 @@ initiatives as (
 
 report as (
     select * from {{ ref('int_report_month') }}
+),
+
+benefits as (
+    select * from {{ ref('int_initiative_benefits') }}
+),
+
+point_effects as (
+    select * from {{ ref('int_attribution__effects') }}
+),
+
+effect_draws as (
+    select * from {{ ref('int_attribution__effect_draws') }}
 ),
 
 rollout as (
@@ -24,30 +39,59 @@ rollout as (
     group by initiative_id
 ),
 
-monthly_benefits as (
+-- Volume x unit value of each valued effect per month: what the effect multiplies.
+monthly_exposures as (
     select
         initiative_id,
+        metric_name,
+        effect_form,
         month_start,
-        sum(benefit) as benefit,
-        sum(benefit_low) as benefit_low,
-        sum(benefit_high) as benefit_high
-    from {{ ref('int_initiative_benefits') }}
-    group by initiative_id, month_start
+        sum(volume * unit_value) as exposure
+    from benefits
+    group by initiative_id, metric_name, effect_form, month_start
 ),
 
-run_rate as (
-    select
-        monthly_benefits.initiative_id,
-        avg(monthly_benefits.benefit) as benefit,
-        avg(monthly_benefits.benefit_low) as benefit_low,
-        avg(monthly_benefits.benefit_high) as benefit_high
-    from monthly_benefits
-    inner join rollout on monthly_benefits.initiative_id = rollout.initiative_id
-    inner join initiatives on monthly_benefits.initiative_id = initiatives.initiative_id
+valued_effects as (
+    select distinct
+        initiative_id,
+        metric_name,
+        effect_form
+    from monthly_exposures
+),
+
+run_rate_months as (
+    select distinct
+        monthly_exposures.initiative_id,
+        monthly_exposures.month_start
+    from monthly_exposures
+    inner join rollout on monthly_exposures.initiative_id = rollout.initiative_id
+    inner join initiatives on monthly_exposures.initiative_id = initiatives.initiative_id
     where
-        monthly_benefits.month_start
+        monthly_exposures.month_start
         >= {{ dbt.dateadd('month', 'initiatives.ramp_up_months', 'rollout.last_go_live_month') }}
-    group by monthly_benefits.initiative_id
+),
+
+run_rate_month_counts as (
+    select
+        initiative_id,
+        count(*) as run_rate_months
+    from run_rate_months
+    group by initiative_id
+),
+
+-- Average month of the run-rate window; a month without an effect's volume counts as 0.
+run_rate_exposures as (
+    select
+        monthly_exposures.initiative_id,
+        monthly_exposures.metric_name,
+        sum(monthly_exposures.exposure) / max(run_rate_month_counts.run_rate_months) as exposure
+    from monthly_exposures
+    inner join run_rate_months
+        on
+            monthly_exposures.initiative_id = run_rate_months.initiative_id
+            and monthly_exposures.month_start = run_rate_months.month_start
+    inner join run_rate_month_counts on monthly_exposures.initiative_id = run_rate_month_counts.initiative_id
+    group by monthly_exposures.initiative_id, monthly_exposures.metric_name
 ),
 
 month_numbers as (
@@ -59,79 +103,151 @@ horizon_months as (
         initiatives.initiative_id,
         months.generated_number as month_number,
         cast({{ dbt.dateadd('month', 'months.generated_number - 1', 'rollout.first_go_live_month') }} as date)
-            as month_start
+            as month_start,
+        cast({{ dbt.dateadd('month', 'months.generated_number - 1', 'rollout.first_go_live_month') }} as date)
+        <= report.report_month as is_measured
     from initiatives
     inner join rollout on initiatives.initiative_id = rollout.initiative_id
     cross join month_numbers as months
+    cross join report
     where months.generated_number <= initiatives.horizon_years * 12
+),
+
+horizon_exposures as (
+    select
+        horizon_months.initiative_id,
+        horizon_months.month_number,
+        valued_effects.metric_name,
+        valued_effects.effect_form,
+        case
+            when horizon_months.is_measured then coalesce(monthly_exposures.exposure, 0)
+            else coalesce(run_rate_exposures.exposure, 0)
+        end as exposure
+    from horizon_months
+    inner join valued_effects on horizon_months.initiative_id = valued_effects.initiative_id
+    left join monthly_exposures
+        on
+            valued_effects.initiative_id = monthly_exposures.initiative_id
+            and valued_effects.metric_name = monthly_exposures.metric_name
+            and horizon_months.month_start = monthly_exposures.month_start
+    left join run_rate_exposures
+        on
+            valued_effects.initiative_id = run_rate_exposures.initiative_id
+            and valued_effects.metric_name = run_rate_exposures.metric_name
+),
+
+drawn_effects as (
+    select distinct
+        initiative_id,
+        metric_name
+    from effect_draws
+),
+
+-- Initiatives whose every valued effect has draws; the others get no simulated band.
+simulated_initiatives as (
+    select valued_effects.initiative_id
+    from valued_effects
+    left join drawn_effects
+        on
+            valued_effects.initiative_id = drawn_effects.initiative_id
+            and valued_effects.metric_name = drawn_effects.metric_name
+    group by valued_effects.initiative_id
+    having count(drawn_effects.metric_name) = count(*)
+),
+
+effect_scenarios as (
+    select
+        valued_effects.initiative_id,
+        valued_effects.metric_name,
+        'expected' as scenario,
+        0 as draw_number,
+        point_effects.did_effect_pct as effect_pct
+    from valued_effects
+    inner join point_effects
+        on
+            valued_effects.initiative_id = point_effects.initiative_id
+            and valued_effects.metric_name = point_effects.metric_name
+    union all
+    select
+        effect_draws.initiative_id,
+        effect_draws.metric_name,
+        'simulated' as scenario,
+        effect_draws.draw_number,
+        effect_draws.effect_pct
+    from effect_draws
+    inner join simulated_initiatives on effect_draws.initiative_id = simulated_initiatives.initiative_id
+),
+
+scenario_benefits as (
+    select
+        horizon_exposures.initiative_id,
+        effect_scenarios.scenario,
+        effect_scenarios.draw_number,
+        horizon_exposures.month_number,
+        sum(
+            horizon_exposures.exposure
+            * {{ monetised_effect('horizon_exposures.effect_form', 'effect_scenarios.effect_pct') }}
+        ) as benefit
+    from horizon_exposures
+    inner join effect_scenarios
+        on
+            horizon_exposures.initiative_id = effect_scenarios.initiative_id
+            and horizon_exposures.metric_name = effect_scenarios.metric_name
+    group by
+        horizon_exposures.initiative_id,
+        effect_scenarios.scenario,
+        effect_scenarios.draw_number,
+        horizon_exposures.month_number
+),
+
+scenarios as (
+    select * from scenario_benefits
+    union all
+    select
+        scenario_benefits.initiative_id,
+        'risk_adjusted' as scenario,
+        scenario_benefits.draw_number,
+        scenario_benefits.month_number,
+        scenario_benefits.benefit * (1 - initiatives.benefit_risk_haircut) as benefit
+    from scenario_benefits
+    inner join initiatives on scenario_benefits.initiative_id = initiatives.initiative_id
+    where scenario_benefits.scenario = 'expected'
 ),
 
 flows as (
     select
-        horizon_months.initiative_id,
-        horizon_months.month_number,
+        scenarios.initiative_id,
+        scenarios.scenario,
+        scenarios.draw_number,
+        scenarios.month_number,
         horizon_months.month_start,
-        horizon_months.month_start <= report.report_month as is_measured,
-        case
-            when horizon_months.month_start <= report.report_month then coalesce(monthly_benefits.benefit, 0)
-            else coalesce(run_rate.benefit, 0)
-        end as benefit,
-        case
-            when horizon_months.month_start <= report.report_month then coalesce(monthly_benefits.benefit_low, 0)
-            else coalesce(run_rate.benefit_low, 0)
-        end as benefit_low,
-        case
-            when horizon_months.month_start <= report.report_month then coalesce(monthly_benefits.benefit_high, 0)
-            else coalesce(run_rate.benefit_high, 0)
-        end as benefit_high,
+        horizon_months.is_measured,
+        scenarios.benefit,
         initiatives.running_cost_monthly as running_cost,
         initiatives.development_cost + initiatives.implementation_cost as initial_investment,
-        initiatives.benefit_risk_haircut,
-        power(1 + initiatives.discount_rate, -horizon_months.month_number / 12.0) as discount_factor
-    from horizon_months
-    cross join report
-    inner join initiatives on horizon_months.initiative_id = initiatives.initiative_id
-    left join monthly_benefits
+        power(1 + initiatives.discount_rate, -scenarios.month_number / 12.0) as discount_factor
+    from scenarios
+    inner join horizon_months
         on
-            horizon_months.initiative_id = monthly_benefits.initiative_id
-            and horizon_months.month_start = monthly_benefits.month_start
-    left join run_rate on horizon_months.initiative_id = run_rate.initiative_id
-),
-
-scenarios as (
-    {% for scenario, benefit in [
-        ('expected', 'benefit'),
-        ('low', 'benefit_low'),
-        ('high', 'benefit_high'),
-        ('risk_adjusted', 'benefit * (1 - benefit_risk_haircut)'),
-    ] %}
-        select
-            initiative_id,
-            '{{ scenario }}' as scenario,
-            month_number,
-            month_start,
-            is_measured,
-            {{ benefit }},
-            running_cost,
-            initial_investment,
-            discount_factor
-        from flows
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+            scenarios.initiative_id = horizon_months.initiative_id
+            and scenarios.month_number = horizon_months.month_number
+    inner join initiatives on scenarios.initiative_id = initiatives.initiative_id
 ),
 
 final as (
     select
-        scenarios.*,
-        sum(scenarios.benefit - scenarios.running_cost) over (
-            partition by scenarios.initiative_id, scenarios.scenario order by scenarios.month_number
+        flows.*,
+        sum(flows.benefit - flows.running_cost) over (
+            partition by flows.initiative_id, flows.scenario, flows.draw_number
+            order by flows.month_number
             rows between unbounded preceding and current row
-        ) - scenarios.initial_investment as cumulative_net_benefit,
-        sum((scenarios.benefit - scenarios.running_cost) * scenarios.discount_factor) over (
-            partition by scenarios.initiative_id, scenarios.scenario order by scenarios.month_number
+        ) - flows.initial_investment as cumulative_net_benefit,
+        sum((flows.benefit - flows.running_cost) * flows.discount_factor) over (
+            partition by flows.initiative_id, flows.scenario, flows.draw_number
+            order by flows.month_number
             rows between unbounded preceding and current row
-        ) - scenarios.initial_investment as cumulative_discounted_net_benefit
-    from scenarios
+        ) - flows.initial_investment as cumulative_discounted_net_benefit
+    from flows
 )
 
 select * from final

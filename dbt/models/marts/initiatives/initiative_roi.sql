@@ -1,6 +1,8 @@
 {#- ROI per initiative (TEI style): NPV, ROI, first-year ROI, simple and discounted
-    payback, each for the expected effects, their 95% low-high range and risk-adjusted;
-    measured to date beside the projection over the horizon; every assumption shown. -#}
+    payback, for the expected effects and risk-adjusted; NPV split into the measured months
+    to date and the projected remainder of the horizon; the 5th, 50th and 95th percentiles
+    of each figure over the simulated draws of the effects, and the probability that NPV
+    is positive; every assumption shown. -#}
 with
 
 initiatives as (
@@ -27,26 +29,34 @@ by_scenario as (
     select
         initiative_id,
         scenario,
+        draw_number,
         max(initial_investment) as initial_investment,
         sum(benefit * discount_factor) as pv_benefits,
         max(initial_investment) + sum(running_cost * discount_factor) as pv_costs,
+        sum(case when is_measured then (benefit - running_cost) * discount_factor else 0 end)
+            as pv_net_benefit_measured,
+        sum(case when is_measured then 0 else (benefit - running_cost) * discount_factor end)
+            as pv_net_benefit_projected,
         sum(case when month_number <= 12 then benefit * discount_factor else 0 end) as first_year_pv_benefits,
         max(initial_investment) + sum(case when month_number <= 12 then running_cost * discount_factor else 0 end)
             as first_year_pv_costs,
         sum(case when is_measured then benefit else 0 end) as benefits_to_date,
         max(initial_investment) + sum(case when is_measured then running_cost else 0 end) as costs_to_date,
         sum(case when is_measured then 1 else 0 end) as months_measured,
+        sum(case when is_measured then 0 else 1 end) as months_projected,
         min(case when cumulative_net_benefit >= 0 then month_number end) as payback_months_simple,
         min(case when cumulative_discounted_net_benefit >= 0 then month_number end)
             as payback_months_discounted
     from flows
-    group by initiative_id, scenario
+    group by initiative_id, scenario, draw_number
 ),
 
 ratios as (
     select
         by_scenario.*,
         by_scenario.pv_benefits - by_scenario.pv_costs as npv,
+        by_scenario.pv_net_benefit_measured - by_scenario.initial_investment as npv_to_date,
+        by_scenario.pv_net_benefit_projected as npv_projected,
         (by_scenario.pv_benefits - by_scenario.pv_costs) / nullif(by_scenario.pv_costs, 0) as roi,
         (by_scenario.first_year_pv_benefits - by_scenario.first_year_pv_costs)
         / nullif(by_scenario.first_year_pv_costs, 0) as first_year_roi,
@@ -56,29 +66,65 @@ ratios as (
     inner join annual_benefits on by_scenario.initiative_id = annual_benefits.initiative_id
 ),
 
+{%- set simulated_measures = [
+    'npv', 'npv_to_date', 'roi', 'roi_to_date', 'first_year_roi',
+    'payback_months_simple', 'payback_months_discounted',
+] %}
+{%- set percentiles = [5, 50, 95] %}
+
+-- Each draw's rank per figure; a payback not reached within the horizon ranks last.
+simulated as (
+    select
+        ratios.*,
+        {%- for measure in simulated_measures %}
+            row_number() over (partition by ratios.initiative_id order by ratios.{{ measure }} nulls last)
+                as {{ measure }}_rank,
+        {%- endfor %}
+        count(*) over (partition by ratios.initiative_id) as draws
+    from ratios
+    where ratios.scenario = 'simulated'
+),
+
+-- Nearest-rank percentiles: the P-th is the value ranked ceiling(P% x draws).
+distributions as (
+    select
+        initiative_id,
+        {%- for measure in simulated_measures %}
+            {%- for percentile in percentiles %}
+                max(case when {{ measure }}_rank = ceiling({{ percentile / 100 }} * draws) then {{ measure }} end)
+                    as {{ measure }}_p{{ percentile }},
+            {%- endfor %}
+        {%- endfor %}
+        avg(cast(case when npv > 0 then 1 else 0 end as {{ type_double() }})) as probability_npv_positive
+    from simulated
+    group by initiative_id
+),
+
 pivoted as (
 
     select
         initiatives.initiative_id,
         initiatives.initiative_name,
         {%- set measures = ['npv', 'roi', 'first_year_roi', 'payback_months_simple', 'payback_months_discounted'] %}
-        {%- set scenarios = [
-            ('expected', ''), ('low', '_low'), ('high', '_high'), ('risk_adjusted', '_risk_adjusted')
-        ] %}
+        {%- set scenarios = [('expected', ''), ('risk_adjusted', '_risk_adjusted')] %}
         {%- for measure in measures %}
             {%- for scenario, suffix in scenarios %}
                 max(case when ratios.scenario = '{{ scenario }}' then ratios.{{ measure }} end)
                     as {{ measure }}{{ suffix }},
             {%- endfor %}
         {%- endfor %}
-        max(case when ratios.scenario = 'expected' then ratios.pv_benefits end) as pv_benefits,
-        max(case when ratios.scenario = 'expected' then ratios.pv_costs end) as pv_costs,
-        max(case when ratios.scenario = 'expected' then ratios.months_measured end) as months_measured,
-        max(case when ratios.scenario = 'expected' then ratios.benefits_to_date end) as benefits_to_date,
-        max(case when ratios.scenario = 'expected' then ratios.costs_to_date end) as costs_to_date,
-        max(case when ratios.scenario = 'expected' then ratios.roi_to_date end) as roi_to_date,
-        max(case when ratios.scenario = 'low' then ratios.roi_to_date end) as roi_to_date_low,
-        max(case when ratios.scenario = 'high' then ratios.roi_to_date end) as roi_to_date_high,
+        {%- for measure in [
+            'npv_to_date', 'npv_projected', 'pv_benefits', 'pv_costs', 'months_measured', 'months_projected',
+            'benefits_to_date', 'costs_to_date', 'roi_to_date',
+        ] %}
+            max(case when ratios.scenario = 'expected' then ratios.{{ measure }} end) as {{ measure }},
+        {%- endfor %}
+        {%- for measure in simulated_measures %}
+            {%- for percentile in percentiles %}
+                max(distributions.{{ measure }}_p{{ percentile }}) as {{ measure }}_p{{ percentile }},
+            {%- endfor %}
+        {%- endfor %}
+        max(distributions.probability_npv_positive) as probability_npv_positive,
         max(annual_benefits.annual_benefit_measured) as annual_benefit_measured,
         max(annual_benefits.annual_benefit_efficiency) as annual_benefit_efficiency,
         max(annual_benefits.annual_benefit_cost_savings) as annual_benefit_cost_savings,
@@ -95,8 +141,9 @@ pivoted as (
         max(initiatives.horizon_years) as horizon_years,
         max(initiatives.benefit_risk_haircut) as benefit_risk_haircut
     from initiatives
-    left join ratios on initiatives.initiative_id = ratios.initiative_id
+    left join ratios on initiatives.initiative_id = ratios.initiative_id and ratios.draw_number = 0
     left join annual_benefits on initiatives.initiative_id = annual_benefits.initiative_id
+    left join distributions on initiatives.initiative_id = distributions.initiative_id
     group by initiatives.initiative_id, initiatives.initiative_name
 ),
 
@@ -109,6 +156,10 @@ final as (
                 then
                     'No monetised benefit: the effects of this initiative (see initiative_effects) '
                     || 'have no value assumption, so NPV, ROI and payback are not computed.'
+            when pivoted.probability_npv_positive is null
+                then
+                    'No simulated range: an effect behind the benefits has no 95% interval (see '
+                    || 'initiative_effects), so its uncertainty is unknown and no percentile is given.'
         end as roi_note
     from pivoted
 )
