@@ -14,7 +14,7 @@ robust, jackknife leverage correction), not the clustered one of the intervals: 
 to eight units and as many restrictions as baseline months, the clustered variance is
 nearly singular and its Wald test rejected 25-70% of null panels at 5%; the model's own
 variance (Pearson-scaled) rejected 19% of the demo's time-to-market panels, whose noise
-is not Poisson-shaped. HC3 rejected 2-6% in every design tried, serially correlated
+is not Poisson-shaped. HC3 rejected 0-6% in every design tried, serially correlated
 noise included (docs/metrics.md).
 """
 
@@ -36,6 +36,7 @@ from attribution.did import (
     _cluster_inference_possible,
     _design,
     _fit,
+    _label,
     _model,
     _ppml_usable_rows,
     _zero_groups,
@@ -187,6 +188,7 @@ def _cells(p: MetricPanel, sample: StackedSample) -> _Cells:
     stack_month = sample.stack * (int(p.month.max()) + 1) + p.month[sample.rows]
     reference = _references(p, sample, keep & (event < 0), event, stack_month)
     unit_key = sample.stack * len(p.unit_ids) + p.unit[sample.rows]
+    has_dummy = sample.treated & (event != reference)
     unbounded: set[int] = set()
     while True:
         # Dropping rows can empty a control month, a unit or a cell: repeat until stable.
@@ -195,7 +197,7 @@ def _cells(p: MetricPanel, sample: StackedSample) -> _Cells:
         if ppml:
             control_total = _group_totals(stack_month, numerator, controls)
             treated_total = _group_totals(stack_month, numerator, treated)
-            infinite = treated & ~drop & ((treated_total == 0) != (control_total == 0))
+            infinite = keep & has_dummy & ~drop & ((treated_total == 0) != (control_total == 0))
             unbounded |= set(np.unique(event[infinite]).tolist())
             drop |= infinite
             drop |= _zero_groups(unit_key, numerator, keep) | _zero_groups(
@@ -224,7 +226,7 @@ def _references(
     for k, g in enumerate(sample.cohorts):
         in_cohort = sample.stack == k
         if not (usable & in_cohort).any():
-            raise EstimationError(f"cohort {g} has no month with data before go-live")
+            raise EstimationError(f"cohort {_label(g)} has no month with data before go-live")
         reference[in_cohort] = event[usable & in_cohort].max()
     return reference
 
