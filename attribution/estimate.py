@@ -7,6 +7,7 @@ import pandas as pd
 
 from attribution.descriptive import naive_change, pooled_mean, yoy_change
 from attribution.did import DidResult, EstimationError, fit_did
+from attribution.event_study import PRE_TREND_LEVEL, fit_event_study
 from attribution.panel import (
     MetricPanel,
     StackedSample,
@@ -32,6 +33,7 @@ OUTPUT_COLUMNS = [
     "did_ci_low_pct",
     "did_ci_high_pct",
     "did_p_value",
+    "pre_trend_p_value",
     "yoy_change_pct",
     "pre_periods",
     "post_periods",
@@ -73,6 +75,7 @@ def _estimate(p: MetricPanel) -> dict[str, object]:
     pre_periods, post_periods = window_periods(p, measured)
     sample = build_stacks(p, measured)
     did, problem = _run_did(p, sample)
+    pre_trend = _pre_trend_p_value(p, sample) if did is not None else np.nan
     did_values = dict.fromkeys(_DID_COLUMNS, np.nan)
     if did is not None:
         # The effect applies to the cohorts the regression covered: scale by their post mean.
@@ -87,6 +90,7 @@ def _estimate(p: MetricPanel) -> dict[str, object]:
         "naive_change_abs": naive.change_abs,
         "naive_change_pct": naive.change_pct,
         **did_values,
+        "pre_trend_p_value": pre_trend,
         "yoy_change_pct": yoy_change(p, treated),
         "pre_periods": pre_periods,
         "post_periods": post_periods,
@@ -94,7 +98,7 @@ def _estimate(p: MetricPanel) -> dict[str, object]:
         "control_units": sample.control_units,
         "cohorts": len(np.unique(p.go_live[treated])),
         "ci_excludes_zero": did is not None and (did.ci_low > 0 or did.ci_high < 0),
-        "evidence": _evidence(pre_periods, post_periods, problem),
+        "evidence": _evidence(pre_periods, post_periods, problem, pre_trend),
         "estimator": _describe(p.effect_model, sample.cohorts_without_controls, did),
     }
 
@@ -109,11 +113,24 @@ def _run_did(p: MetricPanel, sample: StackedSample) -> tuple[DidResult | None, s
         return None, f"estimation failed: {error}"
 
 
-def _evidence(pre_periods: int, post_periods: int, problem: str | None) -> str:
-    # Too short a history undermines every estimator, so it is named first.
+def _pre_trend_p_value(p: MetricPanel, sample: StackedSample) -> float:
+    """The event study's joint test of the pre-period coefficients; NaN without one."""
+    try:
+        return fit_event_study(p, sample).pre_trend_p_value
+    except EstimationError:
+        return np.nan
+
+
+def _evidence(
+    pre_periods: int, post_periods: int, problem: str | None, pre_trend_p_value: float
+) -> str:
+    # Too short a history undermines every estimator, so it is named first; a pre-trend
+    # puts in doubt an estimate that exists, so it comes after what prevents one.
     if min(pre_periods, post_periods) < MIN_PERIODS:
         return "insufficient data"
-    return problem or "ok"
+    if problem:
+        return problem
+    return "pre_trend" if pre_trend_p_value < PRE_TREND_LEVEL else "ok"
 
 
 def _did_columns(model: str, did: DidResult, post_mean: float) -> dict[str, float]:

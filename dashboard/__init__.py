@@ -7,6 +7,9 @@ network (inline CSS and SVG charts, a few lines of script for the tabs).
 Every headline number carries `data-metric` and `data-value` (the raw value, or "null"):
 - `<initiative_id>.<column>`: a column of overview.initiative_roi
 - `<initiative_id>.<metric_name>.<column>`: a column of overview.initiative_effects
+- `<initiative_id>.<metric_name>.event_study.<event_time>.<column>`: a column of
+  overview.initiative_event_study (event_time may be negative); on the marks of the
+  event-study charts, whose tooltip starts with the number
 - `<initiative_id>.benefit.<stream>.annual|annual_low|annual_high`: a benefit stream of
   metrics.cost_savings per year (12 x sum / distinct months, as initiative_roi does)
 - `<initiative_id>.objectives.met`: objectives with status "met"

@@ -55,6 +55,25 @@ class Interval:
     tone: str  # CSS class: "good", "bad" or "neutral"
 
 
+@dataclass(frozen=True)
+class Tied:
+    """A number a chart draws, with the data-metric key that ties it to the serving file
+    (see the dashboard package docstring)."""
+
+    value: float
+    key: str
+
+
+@dataclass(frozen=True)
+class EventCoefficient:
+    """The effect in one month relative to go-live, with its 95% interval where known."""
+
+    months: int  # since go-live: -1 is the month before, 0 the go-live month
+    estimate: Tied
+    low: Tied | None
+    high: Tied | None
+
+
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     """Round tick values (1, 2, 2.5 or 5 x 10^k apart) covering [low, high]."""
     if not high > low:
@@ -138,12 +157,16 @@ def _polyline(points: list[tuple[float, float]]) -> str:
     )
 
 
-def _dot(x: float, y: float, radius: float, css: str) -> str:
+def _circle(x: float, y: float, radius: float) -> str:
+    """Path data of a circle (every data mark is a path)."""
     return (
-        f'<path class="{css}" d="M{_f(x - radius)},{_f(y)}'
-        f"a{radius:g},{radius:g} 0 1,0 {2 * radius:g},0a{radius:g},{radius:g} 0 1,0 "
-        f'{-2 * radius:g},0Z"/>'
+        f"M{_f(x - radius)},{_f(y)}a{radius:g},{radius:g} 0 1,0 {2 * radius:g},0"
+        f"a{radius:g},{radius:g} 0 1,0 {-2 * radius:g},0Z"
     )
+
+
+def _dot(x: float, y: float, radius: float, css: str) -> str:
+    return f'<path class="{css}" d="{_circle(x, y, radius)}"/>'
 
 
 def line_chart(
@@ -296,3 +319,98 @@ def forest_plot(
         text = value_format(interval.estimate)
         body.append(_text(width - 4, middle + 4, text, f"value {interval.tone}", "end"))
     return _svg(height, title, body, width)
+
+
+# Small multiples: three to a row of the page.
+EVENT_WIDTH = 320.0
+
+
+def event_study_chart(
+    coefficients: Sequence[EventCoefficient],
+    *,
+    title: str,
+    value_format: Formatter,
+    month_format: Formatter,
+) -> str:
+    """The effect month by month around go-live: a dot per month with its 95% interval as
+    a whisker, zero as the reference line, go-live marked between months -1 and 0.
+    `month_format` labels a month relative to go-live ("-3", "+6").
+
+    Every dot and whisker end carries data-metric and data-value, and a tooltip that
+    starts with the number it draws. Intervals can reach far beyond the estimates (a
+    relative effect on a few events a month): the axis stops one estimate-span beyond
+    them, and a longer whisker ends in an arrow at its edge."""
+    if not coefficients:
+        return ""
+    height, left, right, top, bottom = 170.0, 46.0, 10.0, 18.0, 26.0
+    months = [c.months for c in coefficients]
+    first, last = min(*months, -1), max(*months, 0)
+    estimates = [0.0] + [c.estimate.value for c in coefficients]
+    span = (max(estimates) - min(estimates)) or 1.0
+    floor, ceiling = min(estimates) - span, max(estimates) + span
+    ends = [t.value for c in coefficients for t in (c.low, c.high) if t]
+    ticks = nice_ticks(
+        max(min(estimates + ends), floor), min(max(estimates + ends), ceiling), count=4
+    )
+
+    def x(month: float) -> float:
+        return left + (month - first + 0.5) / (last - first + 1) * (EVENT_WIDTH - left - right)
+
+    def y(value: float) -> float:
+        share = (value - ticks[0]) / (ticks[-1] - ticks[0])
+        return top + (1 - min(max(share, 0.0), 1.0)) * (height - top - bottom)
+
+    body = []
+    for tick, label in zip(ticks, _tick_labels(ticks, value_format), strict=True):
+        css = "zero" if abs(tick) < 1e-12 else "gridline"
+        body.append(_line(left, y(tick), EVENT_WIDTH - right, y(tick), css))
+        body.append(_text(left - 6, y(tick) + 4, label, "tick", "end"))
+    for month in range(first, last + 1):
+        if month % 3 == 0:
+            body.append(_text(x(month), height - 8, month_format(month), "tick", "middle"))
+    go_live = x(-0.5)
+    body.append(f'<path class="go-live" d="M{_f(go_live)},{_f(top)}V{_f(height - bottom)}"/>')
+    body.append(_text(go_live + 4, top - 6, "Go-live", "go-live-label"))
+    limits = (ticks[0], ticks[-1])
+    for c in coefficients:
+        body.extend(_event_marks(c, x(c.months), y, limits, value_format, month_format))
+    return _svg(height, title, body, EVENT_WIDTH)
+
+
+def _event_marks(
+    c: EventCoefficient,
+    x: float,
+    y: Callable[[float], float],
+    limits: tuple[float, float],
+    value_format: Formatter,
+    month_format: Formatter,
+) -> list[str]:
+    """A month's whisker, its two ends (an arrow where cut at the axis) and its dot."""
+    period = "pre" if c.months < 0 else "post"
+    month = f"month {month_format(c.months)}"
+    marks = []
+    if c.low and c.high:
+        marks.append(
+            f'<path class="mark ci {period}" d="M{_f(x)},{_f(y(c.low.value))}'
+            f'V{_f(y(c.high.value))}"/>'
+        )
+        for end, words, outward in ((c.low, "lower", 1), (c.high, "upper", -1)):
+            at = y(end.value)
+            cap = f"M{_f(x - 3)},{_f(at)}H{_f(x + 3)}"
+            if not limits[0] <= end.value <= limits[1]:
+                back = at - 4 * outward
+                cap = f"M{_f(x - 3)},{_f(back)}L{_f(x)},{_f(at)}L{_f(x + 3)},{_f(back)}"
+            tooltip = f"{value_format(end.value)}: {words} end of the 95% interval, {month}"
+            marks.append(_tied(cap, f"whisker {period}", end, tooltip))
+    dot = _circle(x, y(c.estimate.value), 3.0)
+    tooltip = f"{value_format(c.estimate.value)}, {month}"
+    marks.append(_tied(dot, f"mark dot {period}", c.estimate, tooltip))
+    return marks
+
+
+def _tied(d: str, css: str, tied: Tied, tooltip: str) -> str:
+    """A mark tied to the serving file; its tooltip (its text content) shows the number."""
+    return (
+        f'<path class="{css}" d="{d}" data-metric="{escape(tied.key)}" '
+        f'data-value="{float(tied.value)!r}"><title>{escape(tooltip)}</title></path>'
+    )

@@ -65,6 +65,8 @@ class Snapshot:
     all_units_monthly: dict[tuple[str, str, str], list[MonthlyPoint]] = field(default_factory=dict)
     unit_values: list[Row] = field(default_factory=list)
     survey_scales: dict[str, str] = field(default_factory=dict)  # metric_name -> "1-4"
+    # (initiative_id, metric_name) -> its event study, by month relative to go-live
+    event_studies: dict[tuple[str, str], list[Row]] = field(default_factory=dict)
 
     def initiative(self, initiative_id: str) -> Row | None:
         return next((i for i in self.initiatives if i["initiative_id"] == initiative_id), None)
@@ -155,6 +157,7 @@ def load(serving_path: Path) -> Snapshot:
             all_units_monthly=_all_units_monthly(reader),
             unit_values=_unit_values(reader),
             survey_scales=_survey_scales(reader),
+            event_studies=_event_studies(reader),
         )
 
 
@@ -287,6 +290,18 @@ def _effects(reader: _Reader) -> list[Row]:
         if effect["scale"]:
             effect["value_unit"] = effect["value_unit"].replace("survey scale", effect["scale"])
     return effects
+
+
+def _event_studies(reader: _Reader) -> dict[tuple[str, str], list[Row]]:
+    studies: dict[tuple[str, str], list[Row]] = {}
+    if not reader.has("overview.initiative_event_study"):
+        return studies
+    for row in reader.rows(
+        f"select * from overview.initiative_event_study where {THIS_RUN} "
+        "order by initiative_id, metric_name, event_time"
+    ):
+        studies.setdefault((row["initiative_id"], row["metric_name"]), []).append(row)
+    return studies
 
 
 def _survey_scales(reader: _Reader) -> dict[str, str]:

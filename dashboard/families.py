@@ -11,10 +11,13 @@ from dashboard import formatting as fmt
 from dashboard.charts import (
     WIDTH,
     Bar,
+    EventCoefficient,
     GoLive,
     Interval,
     Series,
+    Tied,
     bar_chart,
+    event_study_chart,
     forest_plot,
     line_chart,
 )
@@ -130,7 +133,8 @@ def _initiative_block(snapshot: Snapshot, initiative: Row, family: Family) -> st
         f'<article class="block"><h4>{esc(initiative["initiative_name"])}</h4>'
         f'<p class="sub">{esc(rollout_sentence(initiative))}</p>'
         f'<div class="grid">{effect_forests(effects)}</div>'
-        f"{effects_table(effects)}"
+        f"{effects_table(effects, initiative['unit_type'])}"
+        f"{event_studies(snapshot, effects)}"
         f'<div class="grid">{"".join(trends)}</div></article>'
     )
 
@@ -242,7 +246,7 @@ def _interval(effect: Row, points: bool) -> Interval:
     )
 
 
-def effects_table(effects: list[Row]) -> str:
+def effects_table(effects: list[Row], unit_type: str) -> str:
     headers = (
         "Measure",
         "Baseline",
@@ -253,10 +257,10 @@ def effects_table(effects: list[Row]) -> str:
         "Year over year",
         "Verdict",
     )
-    return table(headers, [_effect_cells(e) for e in effects], "effects")
+    return table(headers, [_effect_cells(e, unit_type) for e in effects], "effects")
 
 
-def _effect_cells(effect: Row) -> list[str]:
+def _effect_cells(effect: Row, unit_type: str) -> list[str]:
     key = f"{effect['initiative_id']}.{effect['metric_name']}"
     name = labels.metric(effect["metric_name"], effect.get("scale"))
     unit = effect["value_unit"]
@@ -275,19 +279,105 @@ def _effect_cells(effect: Row) -> list[str]:
         if effect[low] is not None or effect[high] is not None
         else f'<span class="muted">{fmt.NOT_AVAILABLE}</span>'
     )
-    verdict = esc(effect["verdict"] or "")
-    if effect["evidence"] != "ok":
-        verdict += f'<span class="sub">{esc(effect["evidence"])}</span>'
+    absolute, absolute_interval = _absolute_effect(effect, unit_type)
+    verdict = esc(effect["verdict"] or "") + _evidence_note(effect)
     return [
         f'<span class="name">{esc(name)}</span><span class="sub">{esc(unit)}</span>',
         value("baseline_mean", fmt.level(effect["baseline_mean"], unit)),
         value("post_mean", fmt.level(effect["post_mean"], unit)),
         change(f"naive_change_{suffix}"),
-        f"<strong>{change(f'did_effect_{suffix}')}</strong>",
-        interval,
+        f"<strong>{change(f'did_effect_{suffix}')}</strong>{absolute}",
+        interval + absolute_interval,
         value("yoy_change_pct", fmt.change(effect["yoy_change_pct"], in_points=False)),
         f'<span class="verdict {TONES.get(effect["verdict"], "neutral")}">{verdict}</span>',
     ]
+
+
+def _absolute_effect(effect: Row, unit_type: str) -> tuple[str, str]:
+    """Beside the relative effect, the same in the metric's own unit, as sub-lines of the
+    effect and interval cells: a share's in percentage points (-2.25 pp beside -6.1%), a
+    count's per unit and month. Empty for other metrics."""
+    if effect["did_effect_pp"] is not None:
+        suffix, words, interval_words = "pp", " pp", " pp"
+    elif effect["did_effect_per_month"] is not None:
+        things = effect["value_unit"].removesuffix(" per month")
+        suffix = "per_month"
+        words = f" {things} per {fmt.unit_name(unit_type)} a month"
+        interval_words = f" {things}"
+    else:
+        return "", ""
+    key = f"{effect['initiative_id']}.{effect['metric_name']}"
+
+    def value(column: str) -> str:
+        return metric(f"{key}.{column}", effect[column], fmt.absolute_change(effect[column]))
+
+    low, high = f"did_ci_low_{suffix}", f"did_ci_high_{suffix}"
+    interval = ""
+    if effect[low] is not None and effect[high] is not None:
+        interval = f'<span class="sub">{value(low)} to {value(high)}{esc(interval_words)}</span>'
+    return f'<span class="sub">{value(f"did_effect_{suffix}")}{esc(words)}</span>', interval
+
+
+def _evidence_note(effect: Row) -> str:
+    """Why the estimate is missing or in doubt, under its verdict; nothing when sound."""
+    evidence = effect["evidence"]
+    if evidence == "ok":
+        return ""
+    if evidence == "pre_trend":
+        p_value = effect["pre_trend_p_value"]
+        key = f"{effect['initiative_id']}.{effect['metric_name']}.pre_trend_p_value"
+        shown = metric(key, p_value, fmt.number(p_value, decimals=3))
+        return f'<span class="sub">pre-trend: drifting before go-live (p = {shown})</span>'
+    return f'<span class="sub">{esc(evidence)}</span>'
+
+
+def event_studies(snapshot: Snapshot, effects: list[Row]) -> str:
+    """A small event-study chart per effect: did it start at go-live, and not before?"""
+    figures = [
+        _event_study_figure(effect, rows)
+        for effect in effects
+        if (rows := snapshot.event_studies.get((effect["initiative_id"], effect["metric_name"])))
+    ]
+    if not figures:
+        return ""
+    return (
+        '<p class="sub">Month by month around go-live, against the month before it. Before '
+        "go-live the dots should sit on zero: otherwise the units with the AI were already "
+        "drifting away from the others, and the attributed effect is in doubt. After it, "
+        "they show how the effect built up.</p>"
+        f'<div class="grid small">{"".join(figures)}</div>'
+    )
+
+
+def _event_study_figure(effect: Row, rows: list[Row]) -> str:
+    """Scores in points (the coefficients), other metrics relative (exp(coefficient) - 1)."""
+    points = in_points(effect)
+    suffix = "" if points else "_pct"
+    key = f"{effect['initiative_id']}.{effect['metric_name']}.event_study"
+
+    def tied(row: Row, column: str) -> Tied:
+        return Tied(row[column], f"{key}.{row['event_time']}.{column}")
+
+    estimate = "coefficient" if points else "effect_pct"
+    low, high = f"ci_low{suffix}", f"ci_high{suffix}"
+    coefficients = [
+        EventCoefficient(
+            row["event_time"],
+            tied(row, estimate),
+            tied(row, low) if row[low] is not None else None,
+            tied(row, high) if row[high] is not None else None,
+        )
+        for row in rows
+    ]
+    name = labels.metric(effect["metric_name"], effect.get("scale"))
+    svg = event_study_chart(
+        coefficients,
+        title=f"{name}: effect by month since go-live",
+        value_format=lambda v: fmt.change(v, in_points=points),
+        month_format=lambda m: fmt.number(m, decimals=0, signed=True),
+    )
+    legend = (("pre", "before go-live"), ("post", "after"), ("ci", "95% interval"))
+    return figure(svg, name, legend)
 
 
 def _adoption_breakdown(snapshot: Snapshot) -> str:

@@ -115,14 +115,30 @@ def change(value: float | None, *, in_points: bool) -> str:
     return percent(value)
 
 
+def absolute_change(value: float | None) -> str:
+    """An effect in the metric's own unit, signed: +3.69, -21.2, +1,250."""
+    if value is None:
+        return NOT_AVAILABLE
+    magnitude = abs(value)
+    return number(value, decimals=2 if magnitude < 10 else 1 if magnitude < 100 else 0, signed=True)
+
+
+_UNIT_NAMES = {
+    "production_line": ("line", "lines"),
+    "support_team": ("team", "teams"),
+    "region": ("region", "regions"),
+    "department": ("department", "departments"),
+    "team": ("team", "teams"),
+    "rnd_team": ("R&D team", "R&D teams"),
+}
+
+
+def unit_name(unit_type: str) -> str:
+    """'line', 'R&D team': one unit of the roll-out as people call it."""
+    return _UNIT_NAMES.get(unit_type, ("unit", "units"))[0]
+
+
 def plural_units(unit_type: str, count: int) -> str:
     """'4 lines', '1 region': the roll-out's units as people call them."""
-    singular, plural = {
-        "production_line": ("line", "lines"),
-        "support_team": ("team", "teams"),
-        "region": ("region", "regions"),
-        "department": ("department", "departments"),
-        "team": ("team", "teams"),
-        "rnd_team": ("R&D team", "R&D teams"),
-    }.get(unit_type, ("unit", "units"))
+    singular, plural = _UNIT_NAMES.get(unit_type, ("unit", "units"))
     return f"{count} {singular if count == 1 else plural}"

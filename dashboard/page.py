@@ -76,6 +76,7 @@ td.note { color: var(--muted); font-style: italic; max-width: 60ch; }
 .verdict.neutral { color: var(--muted); }
 .hidden-cell { color: var(--muted); font-style: italic; }
 .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; align-items: start; }
+.grid.small { grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); }
 .figure { margin: 12px 0 0; padding: 12px 14px 8px; }
 .figure.wide { grid-column: 1 / -1; }
 .figure.wide .chart { max-width: none; }
@@ -94,6 +95,9 @@ td.note { color: var(--muted); font-style: italic; max-width: 60ch; }
 .key.bad::before { width: 10px; height: 10px; border: 0; border-radius: 50%;
   background: var(--bad); }
 .key.ci::before { border-top: 2.4px solid var(--control); width: 14px; }
+.key.pre::before, .key.post::before { width: 8px; height: 8px; border: 0; border-radius: 50%; }
+.key.pre::before { background: var(--control); }
+.key.post::before { background: var(--accent); }
 .key.neutral::before { width: 10px; height: 10px; border: 0; border-radius: 50%;
   background: var(--control); }
 .chart { display: block; width: 100%; max-width: 760px; height: auto; overflow: visible; }
@@ -118,6 +122,9 @@ td.note { color: var(--muted); font-style: italic; max-width: 60ch; }
 .chart text.good { fill: var(--accent); stroke: none; }
 .chart text.bad { fill: var(--bad); stroke: none; }
 .chart text.neutral { fill: var(--muted); stroke: none; }
+.chart .pre { stroke: var(--control); fill: var(--control); }
+.chart .post { stroke: var(--accent); fill: var(--accent); }
+.chart .mark.ci.pre, .chart .mark.ci.post { stroke-width: 1.6; }
 .story { padding: 6px 20px; font-size: 16px; max-width: 90ch; }
 .story p { margin: 12px 0; }
 .claims { color: var(--accent); }

@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from attribution import OUTPUT_COLUMNS, estimate_effects
+from attribution import (
+    EVENT_STUDY_COLUMNS,
+    OUTPUT_COLUMNS,
+    estimate_effects,
+    estimate_event_studies,
+)
 from attribution.panel import NEVER, build_stacks, iter_metric_panels
 
 START = np.datetime64("2022-01", "M")
@@ -28,11 +33,14 @@ def build_panel(
     level: float = 0.05,
     denominator: float = 2000.0,
     keep_share: float = 1.0,
+    pre_trend: float = 0.0,
 ) -> pd.DataFrame:
     """Units x months with unit effects, a trend, seasonality and the effect from go-live.
 
     `cohorts` maps a go-live month offset (from START) to its number of units; ppml panels
     are Poisson counts over `denominator`, linear ones are mean scores of 20–60 answers.
+    `pre_trend` makes treated units drift towards their go-live level by that much a month
+    (log points for ppml, points for linear), a trend their controls do not share.
     """
     rng = np.random.default_rng(seed)
     go_live = np.array([g for g, n in cohorts.items() for _ in range(n)] + [-1] * never)
@@ -41,6 +49,7 @@ def build_panel(
     treated = go_live[:, None] >= 0
     active = (t >= go_live[:, None]) & treated
     common = trend * t + season * np.sin(2 * np.pi * t / 12)
+    common = common + pre_trend * np.minimum(t - go_live[:, None], 0) * treated
     if model == "ppml":
         den = np.full((n_units, months), denominator)
         log_rate = np.log(level) + rng.normal(0, 0.3, (n_units, 1)) + common
@@ -237,6 +246,11 @@ def test_two_by_two_linear_case_matches_the_hand_computed_difference() -> None:
     assert row["naive_change_abs"] == pytest.approx(0.8, abs=1e-12)
     assert row["did_effect_pct"] == pytest.approx(0.5 / (3.8 - 0.5), abs=1e-12)
     assert row["evidence"] == "insufficient data"
+    # One post month against the month before go-live: the event study is the DiD, and
+    # without an earlier month there is no pre-period to test.
+    (study,) = estimate_event_studies(panel).itertuples()
+    assert (study.event_time, study.coefficient) == (0, pytest.approx(0.5, abs=1e-12))
+    assert np.isnan(row["pre_trend_p_value"])
 
 
 def test_malformed_input_is_rejected() -> None:
@@ -245,3 +259,81 @@ def test_malformed_input_is_rejected() -> None:
         estimate_effects(panel.assign(denominator=0.0))
     with pytest.raises(ValueError, match="first day of a month"):
         estimate_effects(panel.assign(month=panel["month"] + pd.Timedelta(days=3)))
+
+
+PRE_TREND_CASES = [
+    pytest.param("ppml", 0.03, {"effect": -0.30, "denominator": 20000.0}, id="ppml"),
+    pytest.param("linear", 0.05, {"effect": 0.35, "level": 3.4}, id="linear"),
+]
+
+
+@pytest.mark.parametrize(("model", "drift", "options"), PRE_TREND_CASES)
+def test_treated_units_drifting_before_go_live_are_flagged_as_a_pre_trend(
+    model: str, drift: float, options: dict
+) -> None:
+    parallel = only_row(build_panel(11, {24: 10, 30: 10}, never=12, model=model, **options))
+    drifting = build_panel(11, {24: 10, 30: 10}, never=12, model=model, pre_trend=drift, **options)
+    flagged = only_row(drifting)
+
+    assert parallel["evidence"] == "ok" and parallel["pre_trend_p_value"] > 0.10
+    assert flagged["evidence"] == "pre_trend" and flagged["pre_trend_p_value"] < 0.001
+    assert flagged[DID_COLUMNS].notna().all(), "still estimated, but flagged"
+    # What the flag guards against: the drift carries on in the counterfactual the DiD
+    # assumes, so its effect is off.
+    effect = "did_effect_pct" if model == "ppml" else "did_effect_abs"
+    assert abs(flagged[effect] - options["effect"]) > 2 * abs(parallel[effect] - options["effect"])
+    study = estimate_event_studies(drifting).set_index("event_time")
+    pre = study.loc[study.index < 0, "coefficient"]
+    assert (pre.diff().dropna() > 0).mean() >= 0.75, "the drift shows, rising to go-live"
+
+
+def share_covering(study: pd.DataFrame, value: float) -> float:
+    """Share of event times whose relative 95% interval contains `value`."""
+    return float(((study["ci_low_pct"] < value) & (study["ci_high_pct"] > value)).mean())
+
+
+def test_event_study_recovers_the_effect_after_go_live_and_zero_before() -> None:
+    panel = build_panel(12, {24: 10, 30: 10}, never=12, effect=-0.30, denominator=20000.0)
+    study = estimate_event_studies(panel)
+
+    assert list(study.columns) == EVENT_STUDY_COLUMNS
+    assert (study[["initiative_id", "metric_name"]] == ["vision-qc", "ppml_metric"]).all().all()
+    # The baseline's six months but the reference (-1); ramp-up months (0, 1) left out as
+    # in the DiD; at most 12 months after go-live.
+    assert list(study["event_time"]) == [-6, -5, -4, -3, -2, *range(2, 13)]
+    assert study["effect_pct"].to_numpy() == pytest.approx(np.expm1(study["coefficient"]))
+    assert (study["ci_low"] < study["coefficient"]).all()
+    assert (study["coefficient"] < study["ci_high"]).all()
+    before, after = study[study["event_time"] < 0], study[study["event_time"] > 0]
+    assert share_covering(before, 0.0) >= 0.8
+    assert after["effect_pct"].to_numpy() == pytest.approx(-0.30, abs=0.05)
+    assert share_covering(after, -0.30) >= 0.8
+    # Event time 12 is the first cohort's alone (the second's data end at 11).
+    assert list(study["treated_units"]) == [20] * 15 + [10]
+
+
+def test_quarterly_data_are_referenced_to_the_last_survey_before_go_live() -> None:
+    panel = build_panel(13, {24: 10}, never=10, effect=0.35, model="linear", level=3.4, ramp=0)
+    # A survey every third month, none in the month before go-live (month 23).
+    quarterly = panel[(panel["month"].dt.month - 1) % 3 == 0]
+
+    study = estimate_event_studies(quarterly)
+
+    assert list(study["event_time"]) == [-6, 0, 3, 6, 9, 12]
+    assert study["effect_pct"].isna().all(), "a score's effect is in points only"
+    post = study[study["event_time"] >= 0]
+    assert post["coefficient"].to_numpy() == pytest.approx(0.35, abs=0.1)
+    assert np.isfinite(only_row(quarterly)["pre_trend_p_value"])
+
+
+def test_a_month_without_any_count_has_no_coefficient_and_the_rest_do() -> None:
+    panel = build_panel(14, {24: 10, 30: 10}, never=12, effect=-0.30)
+    treated_at_plus_4 = panel["month"] == panel["go_live_month"] + pd.DateOffset(months=4)
+    panel.loc[treated_at_plus_4, "numerator"] = 0.0
+
+    study = estimate_event_studies(panel)
+
+    # Its coefficient would be -inf: the month is left out, as ppmlhdfe leaves it out.
+    assert list(study["event_time"]) == [-6, -5, -4, -3, -2, 2, 3, *range(5, 13)]
+    assert study[["coefficient", "ci_low", "ci_high"]].notna().all().all()
+    assert only_row(panel)["evidence"] == "ok"

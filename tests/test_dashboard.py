@@ -161,6 +161,8 @@ def assert_not_blank(png: bytes) -> None:
 def serving_value(con: duckdb.DuckDBPyConnection, key: str) -> float | None:
     """The value a data-metric key names (see the dashboard package docstring)."""
     owner, *rest = key.split(".")
+    if rest[1:2] == ["event_study"]:
+        return _event_study_value(con, owner, *rest)
     assert all(IDENTIFIER.match(name) for name in rest), key  # they become SQL identifiers
     if owner == "publish":
         return _publish_value(con, rest[0])
@@ -184,6 +186,18 @@ def serving_value(con: duckdb.DuckDBPyConnection, key: str) -> float | None:
         )
     aggregate = f"sum({rest[0]})" if owner == "portfolio" else rest[0]
     return _one(con, f"select {aggregate} from overview.initiative_roi where {where}", params)
+
+
+def _event_study_value(
+    con: duckdb.DuckDBPyConnection, initiative_id: str, metric: str, _: str, month: str, column: str
+) -> float | None:
+    assert IDENTIFIER.match(column), column  # it becomes an SQL identifier
+    return _one(
+        con,
+        f"select {column} from overview.initiative_event_study "
+        "where initiative_id = ? and metric_name = ? and event_time = ?",
+        [initiative_id, metric, int(month)],
+    )
 
 
 def _publish_value(con: duckdb.DuckDBPyConnection, name: str) -> float | None:
@@ -337,6 +351,38 @@ def test_every_headline_number_is_the_serving_files(browser, dashboard, pipeline
     page.close()
 
 
+def test_every_event_study_is_drawn_with_the_serving_files_numbers(browser, dashboard, pipeline):
+    """Each effect's event-study chart draws every month of the served event study: its
+    coefficient and interval (checked against the serving file with every other
+    data-metric above), relative for ppml metrics and in points for scores."""
+    page, log = open_page(browser, dashboard)
+    drawn = set(
+        page.evaluate(
+            """() => [...document.querySelectorAll("svg.chart [data-metric*='.event_study.']")]
+                .map((e) => e.dataset.metric)"""
+        )
+    )
+    with duckdb.connect(str(pipeline.settings.serving_path), read_only=True) as con:
+        served = con.execute(
+            "select initiative_id, metric_name, event_time, effect_model, ci_low is not null "
+            "from overview.initiative_event_study"
+        ).fetchall()
+        effects = con.execute(
+            "select count(*) from overview.initiative_effects where did_effect_abs is not null"
+        ).fetchone()[0]
+    assert len({(i, m) for i, m, *_ in served}) == effects, "every DiD effect has its event study"
+    expected = set()
+    for initiative_id, metric, month, model, has_interval in served:
+        columns = ["coefficient", "ci_low", "ci_high"]
+        if model == "ppml":
+            columns = ["effect_pct", "ci_low_pct", "ci_high_pct"]
+        key = f"{initiative_id}.{metric}.event_study.{month}"
+        expected |= {f"{key}.{column}" for column in columns[: 3 if has_interval else 1]}
+    assert drawn == expected
+    log.assert_clean()
+    page.close()
+
+
 UNIT_VALUE = """
     with panel as (select * from {table} where metric_name = ? and unit_type = ?),
     cutoff as (select max(month_start) - interval 12 month as after from {table})
@@ -443,3 +489,80 @@ def test_a_constant_series_draws_with_distinct_axis_labels(value):
     labels = re.findall(r'class="tick">([^<]*)</text>', svg)
     axis = labels[: len(labels) - 6]  # the six month labels come after the axis ticks
     assert len(axis) >= 3 and len(set(axis)) == len(axis)
+
+
+def test_a_share_shows_points_beside_percent_and_a_pre_trend_is_named():
+    from dashboard.families import effects_table
+
+    effect = {
+        "initiative_id": "vision-qc",
+        "metric_name": "defective_rate",
+        "value_unit": "share",
+        "effect_model": "ppml",
+        "baseline_mean": 0.26,
+        "post_mean": 0.3465,
+        "naive_change_pct": 0.33,
+        "did_effect_pct": -0.061,
+        "did_ci_low_pct": -0.09,
+        "did_ci_high_pct": -0.03,
+        "did_effect_pp": -2.25,
+        "did_ci_low_pp": -3.4,
+        "did_ci_high_pp": -1.1,
+        "did_effect_per_month": None,
+        "yoy_change_pct": 0.2,
+        "verdict": "improved",
+        "evidence": "pre_trend",
+        "pre_trend_p_value": 0.012,
+    }
+    html = effects_table([effect], "production_line")
+
+    def shown(column: str) -> str:
+        match = re.search(rf'data-metric="vision-qc\.defective_rate\.{column}"[^>]*>([^<]*)<', html)
+        assert match, column
+        return match[1]
+
+    assert (shown("did_effect_pct"), shown("did_effect_pp")) == (f"{MINUS}6.1%", f"{MINUS}2.25")
+    assert f"{MINUS}2.25</span> pp" in html
+    assert (shown("did_ci_low_pp"), shown("did_ci_high_pp")) == (f"{MINUS}3.40", f"{MINUS}1.10")
+    assert shown("pre_trend_p_value") == "0.012" and "pre-trend" in html
+
+    counts = {**effect, "metric_name": "orders", "value_unit": "orders per month"}
+    counts |= {"did_effect_pp": None, "did_effect_per_month": 3.69}
+    counts |= {"did_ci_low_per_month": 3.39, "did_ci_high_per_month": 3.98, "evidence": "ok"}
+    html = effects_table([counts], "region")
+    assert "+3.69</span> orders per region a month" in html
+    assert "pre-trend" not in html
+
+
+def test_an_event_study_chart_ties_every_mark_to_its_number():
+    from dashboard.charts import EventCoefficient, Tied, event_study_chart
+
+    def tied(value: float, column: str, month: int) -> Tied:
+        return Tied(value, f"x.m.event_study.{month}.{column}")
+
+    coefficients = [
+        EventCoefficient(m, tied(v, "effect_pct", m), tied(v - 0.1, "ci_low_pct", m), None)
+        if m == 3
+        else EventCoefficient(m, tied(v, "effect_pct", m), tied(v - 0.1, "ci_low_pct", m),
+                              tied(v + 0.1, "ci_high_pct", m))
+        for m, v in ((-3, 0.02), (-2, -0.01), (0, -0.3), (3, -0.35))
+    ]  # fmt: skip
+    svg = event_study_chart(
+        coefficients,
+        title="Defective rate",
+        value_format=lambda v: f"{v:+.0%}",
+        month_format=lambda m: f"{m:+d}",
+    )
+
+    marks = re.findall(r'data-metric="([^"]+)" data-value="([^"]+)"><title>([^<]+)</title>', svg)
+    assert len(marks) == 4 + 3 * 2, "a dot each; both whisker ends where the interval is known"
+    for key, raw, tooltip in marks:
+        assert tooltip.startswith(f"{float(raw):+.0%}"), (key, tooltip)
+    assert 'class="zero"' in svg and 'class="go-live"' in svg
+    assert tooltip_of(svg, "x.m.event_study.-3.effect_pct") == "+2%, month -3"
+
+
+def tooltip_of(svg: str, key: str) -> str:
+    match = re.search(rf'data-metric="{re.escape(key)}"[^>]*><title>([^<]+)</title>', svg)
+    assert match, key
+    return match[1]

@@ -318,3 +318,78 @@ def test_throughput_is_completed_tasks_per_worked_hour_of_the_roster(con):
     for throughput, tasks, worked_hours, mean_minutes in rows:
         assert throughput == pytest.approx(tasks / worked_hours)
         assert throughput != pytest.approx(60 / mean_minutes)  # not the inverse duration
+
+
+FAMILY_MARTS = {"efficiency": "efficiency", "quality": "quality", "revenue": "revenue_impact"}
+
+
+def test_shares_in_points_and_counts_per_month_are_post_less_counterfactual(con):
+    """A share's effect in percentage points and a count's per unit and month, computed
+    here from their definition: the treated units' post level pooled from the family
+    mart's cells, less the counterfactual post / (1 + e), at e and at its interval's ends."""
+    rows = con.execute(
+        "select initiative_id, metric_name, family, value_unit, "
+        "did_effect_pct, did_ci_low_pct, did_ci_high_pct, "
+        "did_effect_pp, did_ci_low_pp, did_ci_high_pp, "
+        "did_effect_per_month, did_ci_low_per_month, did_ci_high_per_month "
+        "from marts.initiative_effects where did_effect_pct is not null and family in ?",
+        [list(FAMILY_MARTS)],
+    ).fetchall()
+    kinds = set()
+    for initiative_id, metric, family, unit, *values in rows:
+        relative, points, per_month = values[:3], values[3:6], values[6:]
+        (post,) = con.execute(
+            f"select sum(numerator) / sum(denominator) from marts.{FAMILY_MARTS[family]} "
+            "where initiative_id = ? and metric_name = ? and is_treated and period = 'post'",
+            [initiative_id, metric],
+        ).fetchone()
+        absolute = [post - post / (1 + e) for e in relative]
+        if unit.startswith("share"):
+            kinds.add("share")
+            assert points == pytest.approx([100 * a for a in absolute], rel=1e-9), metric
+        elif unit.endswith(" per month"):
+            kinds.add("count")
+            assert per_month == pytest.approx(absolute, rel=1e-9), metric
+        assert points == [None] * 3 or per_month == [None] * 3, metric
+    assert kinds == {"share", "count"}
+    (defects,) = con.execute(
+        "select did_effect_pp from marts.initiative_effects "
+        "where initiative_id = 'vision-qc' and metric_name = 'defective_rate'"
+    ).fetchone()
+    assert -4.5 < defects < -2.5, "the 35% fewer defective boards, in points of a ~10% rate"
+
+
+def test_every_effect_has_an_event_study_flat_before_go_live(pipeline, con):
+    """The demo has no unit-specific trend before any go-live: no injected effect is
+    flagged pre_trend, and after go-live the event study averages the injected effect."""
+    estimated = con.execute(
+        "select initiative_id, metric_name from marts.initiative_effects "
+        "where did_effect_abs is not null"
+    ).fetchall()
+    studied = con.execute(
+        "select distinct initiative_id, metric_name from marts.initiative_event_study"
+    ).fetchall()
+    assert set(estimated) == set(studied)
+    misses = []
+    for effect in injected_effects(pipeline.truth):
+        key = [effect["initiative_id"], effect["metric"]]
+        evidence, p_value = con.execute(
+            "select evidence, pre_trend_p_value from marts.initiative_effects "
+            "where initiative_id = ? and metric_name = ?",
+            key,
+        ).fetchone()
+        scale = "coefficient" if effect["kind"] == "absolute" else "effect_pct"
+        pre_months, post_mean = con.execute(
+            f"select count(*) filter (where event_time < 0), "
+            f"avg({scale}) filter (where event_time >= 0) "
+            "from marts.initiative_event_study where initiative_id = ? and metric_name = ?",
+            key,
+        ).fetchone()
+        truth = effect["true_effect"]
+        close = truth == 0 or abs(post_mean - truth) <= 0.1 * abs(truth)
+        if evidence != "ok" or pre_months < 3 or not close:
+            misses.append(
+                f"{effect_id(effect)}: {evidence} (p {p_value:.3f}), {pre_months} months "
+                f"before go-live, {post_mean:.3f} after against {truth}"
+            )
+    assert not misses, "\n".join(misses)

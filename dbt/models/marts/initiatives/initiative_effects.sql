@@ -1,6 +1,12 @@
 {#- What changed since go-live and how much of it is the AI's, per initiative and metric:
     naive before/after, difference-in-differences with its 95% interval, the
-    year-over-year change, and the evidence behind each estimate. -#}
+    year-over-year change, and the evidence behind each estimate.
+
+    Beside the relative effect, the absolute one where it reads better: a share's in
+    percentage points, a count's (value_unit '<things> per month') in its things per
+    unit and month. Both are did_effect_abs, the treated units' post level less their
+    counterfactual (for ppml: post_mean x (1 - exp(-beta)), the interval at beta's ends);
+    for a share x 100. -#}
 with
 
 effects as (
@@ -8,7 +14,13 @@ effects as (
 ),
 
 metrics as (
-    select * from {{ ref('metric_definitions') }}
+    select
+        *,
+        case
+            when value_unit like 'share%' then 'share'
+            when value_unit like '% per month' then 'count'
+        end as absolute_kind
+    from {{ ref('metric_definitions') }}
 ),
 
 final as (
@@ -31,6 +43,19 @@ final as (
         effects.did_ci_low_pct,
         effects.did_ci_high_pct,
         effects.did_p_value,
+        case when metrics.absolute_kind = 'share' then 100 * effects.did_effect_abs end
+            as did_effect_pp,
+        case when metrics.absolute_kind = 'share' then 100 * effects.did_ci_low_abs end
+            as did_ci_low_pp,
+        case when metrics.absolute_kind = 'share' then 100 * effects.did_ci_high_abs end
+            as did_ci_high_pp,
+        case when metrics.absolute_kind = 'count' then effects.did_effect_abs end
+            as did_effect_per_month,
+        case when metrics.absolute_kind = 'count' then effects.did_ci_low_abs end
+            as did_ci_low_per_month,
+        case when metrics.absolute_kind = 'count' then effects.did_ci_high_abs end
+            as did_ci_high_per_month,
+        effects.pre_trend_p_value,
         effects.yoy_change_pct,
         effects.pre_periods,
         effects.post_periods,
