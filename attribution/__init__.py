@@ -6,8 +6,9 @@ never-treated units), baseline_months, ramp_up_months and effect_model ("ppml" f
 multiplicative metrics, "linear" for bounded scores, effect in points). It returns one
 row per (initiative_id, metric_name) with the columns in `OUTPUT_COLUMNS`: the naive
 before/after change, a stacked difference-in-differences by go-live cohort against
-not-yet- and never-treated units with a cluster-robust 95% CI, the year-over-year change,
-and the evidence behind them.
+not-yet- and never-treated units with a 95% interval whose method suits the number of
+treated and control units (`attribution.inference`), the year-over-year change, and the
+evidence behind them.
 
 Windows are per treated unit, from its own go-live g: baseline = the baseline_months
 before g, ramp-up = g .. g + ramp_up_months - 1 (excluded), post = the rest up to the

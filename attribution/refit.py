@@ -193,16 +193,16 @@ def _wls_eliminating_rows(
 ) -> tuple[np.ndarray, np.ndarray]:
     n_variants, _, n_columns = w.shape
     wd = w * dummy
-    row_total = w.sum(axis=2)
+    row_total = _last_axis_sums(w)
     inverse_total = np.divide(1.0, row_total, out=np.zeros_like(row_total), where=row_total > 0)
     # Per row: its weights by column, then its weight on the dummy.
-    row_weights = np.concatenate([w, wd.sum(axis=2, keepdims=True)], axis=2)
+    row_weights = np.concatenate([w, _last_axis_sums(wd)[..., None]], axis=2)
     column_total = w.sum(axis=1)
     normal = np.zeros((n_variants, n_columns + 1, n_columns + 1))
     diagonal = np.arange(n_columns)
     normal[:, diagonal, diagonal] = column_total
     normal[:, :n_columns, n_columns] = normal[:, n_columns, :n_columns] = wd.sum(axis=1)
-    normal[:, n_columns, n_columns] = wd.sum(axis=(1, 2))
+    normal[:, n_columns, n_columns] = row_weights[:, :, n_columns].sum(axis=1)
     scaled = row_weights * inverse_total[:, :, None]
     normal -= np.matmul(scaled.transpose(0, 2, 1), row_weights)
     # Row and column effects are identified only up to a shared constant: pin the column
@@ -214,9 +214,9 @@ def _wls_eliminating_rows(
     normal[:, n_columns, n_columns] += normal[:, n_columns, n_columns] == 0
 
     weighted = w * responses  # responses x variants x rows x columns
-    row_sums = weighted.sum(axis=3)
+    row_sums = _last_axis_sums(weighted)
     rhs = np.concatenate(
-        [weighted.sum(axis=2), (weighted * dummy).sum(axis=(2, 3))[..., None]], axis=2
+        [weighted.sum(axis=2), _last_axis_sums(weighted * dummy).sum(axis=2)[..., None]], axis=2
     )
     rhs -= np.matmul((row_sums * inverse_total)[:, :, None, :], row_weights)[:, :, 0, :]
     solution = np.linalg.solve(normal[None], rhs[..., None])[..., 0]
@@ -227,6 +227,11 @@ def _wls_eliminating_rows(
         row_effects[..., None] + solution[:, :, None, :n_columns] + beta[:, :, None, None] * dummy
     )
     return beta, fitted
+
+
+def _last_axis_sums(values: np.ndarray) -> np.ndarray:
+    # A product with ones: many times faster than .sum(axis=-1) over short rows.
+    return values @ np.ones(values.shape[-1])
 
 
 def _ppml(
