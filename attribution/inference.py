@@ -70,8 +70,8 @@ def _deals(p: MetricPanel, result: RandomizationResult) -> str:
     if result.deals == result.total_deals:
         return f"randomization inference: all {result.deals} go-live assignments"
     return (
-        f"randomization inference: {result.deals - 1} of {result.total_deals:,} go-live "
-        "assignments drawn, and the actual one"
+        f"randomization inference: the actual and {result.deals - 1} other of "
+        f"{result.total_deals:,} go-live assignments, drawn at random"
     )
 
 

@@ -1,7 +1,8 @@
 """Randomization inference over go-live assignments, for designs with few units.
 
-The go-live months are dealt to the units again (every distinct way, or ASSIGNMENTS - 1
-drawn at random and the actual one) and the effect re-estimated for each deal. Under the
+The go-live months are dealt to the units again (every distinct way, or the actual one
+and ASSIGNMENTS - 1 other distinct deals drawn at random) and the effect re-estimated for
+each deal. Under the
 hypothesis that the effect is tau in every treated post month, each unit's untreated
 values are known: the value less tau (linear) or the numerator divided by e^tau (ppml) in
 the actual post months; ramp-up months, whose effect is not hypothesised, are left out.
@@ -75,18 +76,28 @@ def randomization_inference(p: MetricPanel, beta: float) -> RandomizationResult:
 
 def go_live_assignments(go_live: np.ndarray) -> tuple[np.ndarray, int]:
     """Distinct deals of the go-live months to units, the actual one first, and how many
-    there are: all of them when they are at most ASSIGNMENTS, else ASSIGNMENTS - 1 drawn
-    uniformly (with a fixed seed) after the actual one."""
+    there are: all of them when they are at most ASSIGNMENTS, else the actual one and
+    ASSIGNMENTS - 1 others drawn uniformly without replacement (with a fixed seed)."""
     values, counts = np.unique(go_live, return_counts=True)
     total = math.factorial(len(go_live)) // math.prod(math.factorial(c) for c in counts)
     if total > ASSIGNMENTS:
-        rng = np.random.default_rng(SEED)
-        drawn = [rng.permutation(go_live) for _ in range(ASSIGNMENTS - 1)]
-        return np.stack([go_live, *drawn]), total
+        return _drawn_deals(go_live), total
     deals = np.stack(list(_all_deals(len(go_live), values, counts)))
     actual = np.flatnonzero((deals == go_live).all(axis=1))[0]
     order = np.r_[actual, np.delete(np.arange(len(deals)), actual)]
     return deals[order], total
+
+
+def _drawn_deals(go_live: np.ndarray) -> np.ndarray:
+    rng = np.random.default_rng(SEED)
+    seen = {go_live.tobytes()}
+    deals = [go_live]
+    while len(deals) < ASSIGNMENTS:
+        deal = rng.permutation(go_live)
+        if deal.tobytes() not in seen:
+            seen.add(deal.tobytes())
+            deals.append(deal)
+    return np.stack(deals)
 
 
 def _all_deals(n_units: int, values: np.ndarray, counts: np.ndarray) -> Iterator[np.ndarray]:
