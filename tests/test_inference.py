@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from attribution.did import fit_did
+from attribution.panel import build_stacks, iter_metric_panels
 from attribution.randomization import go_live_assignments
 from tests.test_attribution import build_panel, only_row
 
@@ -19,6 +21,12 @@ def model_scale_effect(panel: pd.DataFrame) -> float:
     if row["effect_model"] == "ppml":
         return float(np.log1p(row["did_effect_pct"]))
     return float(row["did_effect_abs"])
+
+
+def point_estimate(panel: pd.DataFrame) -> float:
+    """The DiD effect on the model's scale, without the cost of its interval."""
+    (metric,) = iter_metric_panels(panel)
+    return fit_did(metric, build_stacks(metric, metric.measured_units())).beta
 
 
 def placebo_effects(panel: pd.DataFrame, treated: str, tau: float) -> dict[str, float]:
@@ -120,20 +128,27 @@ def test_many_go_live_assignments_are_drawn_distinct_with_a_fixed_seed() -> None
     assert (first == again).all() and (first[0] == go_live).all()
 
 
-def test_between_ten_and_fifty_units_a_side_the_cluster_jackknife_is_used() -> None:
-    panel = build_panel(24, {24: 6, 30: 6}, never=10, effect=0.3, model="linear", level=3.0)
+def test_between_twenty_and_fifty_units_a_side_the_cluster_jackknife_is_used() -> None:
+    panel = build_panel(24, {24: 10, 30: 10}, never=12, effect=0.3, model="linear", level=3.0)
     row = only_row(panel)
     effect = row["did_effect_abs"]
     units = sorted(panel["unit_id"].unique())
-    left_out = np.array([model_scale_effect(panel[panel["unit_id"] != u]) for u in units])
+    left_out = np.array([point_estimate(panel[panel["unit_id"] != u]) for u in units])
     n = len(units)
-    se = np.sqrt((n - 1) / n * ((left_out - effect) ** 2).sum())
-    half_width = stats.t.ppf(0.975, n - 1) * se
+    squares = (n - 1) / n * (left_out - effect) ** 2
+    treated = panel.groupby("unit_id")["go_live_month"].first().notna().to_numpy()
+    parts = [squares[treated], squares[~treated]]
+    df = sum(p.sum() for p in parts) ** 2 / sum(p.sum() ** 2 / (len(p) - 1) for p in parts)
+    se = np.sqrt(squares.sum())
+    half_width = stats.t.ppf(0.975, df) * se
 
-    assert row["inference_method"] == f"cluster jackknife (CRV3) by unit, t with {n - 1} df"
+    assert row["inference_method"] == (
+        f"cluster jackknife (CRV3) by unit, t with {df:.1f} df (Welch-Satterthwaite)"
+    )
+    assert 20 < df < n - 1
     assert row["did_ci_low_abs"] == pytest.approx(effect - half_width, rel=1e-9)
     assert row["did_ci_high_abs"] == pytest.approx(effect + half_width, rel=1e-9)
-    assert row["did_p_value"] == pytest.approx(2 * stats.t.sf(abs(effect) / se, n - 1), rel=1e-6)
+    assert row["did_p_value"] == pytest.approx(2 * stats.t.sf(abs(effect) / se, df), rel=1e-6)
 
 
 def test_with_fifty_units_a_side_the_interval_is_cluster_robust() -> None:
