@@ -26,7 +26,11 @@ from scipy import stats
 
 from attribution.did import CONFIDENCE, DidResult
 from attribution.panel import NEVER, MetricPanel, StackedSample
-from attribution.randomization import RandomizationResult, randomization_inference
+from attribution.randomization import (
+    RandomizationError,
+    RandomizationResult,
+    randomization_inference,
+)
 from attribution.refit import CELLS_PER_BATCH, Grid, Refits
 
 FEW_UNITS = 20
@@ -56,7 +60,11 @@ def infer(p: MetricPanel, sample: StackedSample, did: DidResult) -> Inference:
 
 
 def _randomization(p: MetricPanel, beta: float) -> Inference:
-    result = randomization_inference(p, beta)
+    try:
+        result = randomization_inference(p, beta)
+    except RandomizationError as error:
+        method = "randomization inference over go-live assignments"
+        return Inference(np.nan, np.nan, np.nan, method, f"no 95% interval: {error}")
     method = f"{_deals(p, result)}; smallest attainable p-value {result.smallest_p_value}"
     if np.isnan(result.ci_low):
         problem = f"no 95% interval: the smallest attainable p-value is {result.smallest_p_value}"

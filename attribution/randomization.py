@@ -31,7 +31,12 @@ SEED = 15
 # A ppml interval's ends are refined until they move by less than this (log scale, 0.01%).
 _ENDPOINT_TOLERANCE = 1e-4
 _MAX_REFINEMENTS = 6
-_TIES = 1e-9
+# Effects this close (relative) are ties: refits carry round-off of about 1e-9.
+_TIES = 1e-7
+
+
+class RandomizationError(Exception):
+    """The refits cannot estimate the actual deal's effect; the message is shown to people."""
 
 
 @dataclass(frozen=True)
@@ -162,10 +167,20 @@ class _PoissonEffects:
         return self.numerator * np.exp(-tau * self.treated_post)
 
     def _start(self, tau: float) -> list[np.ndarray] | None:
+        """The nearest fit, its treated post cells moved by the change in tau: dividing
+        their numerators by e^tau moves their fitted log means about as much, and a start
+        that far off can make the first Poisson step overshoot."""
         nearest = min(self.fits, key=lambda fitted: abs(fitted - tau), default=None)
-        return None if nearest is None else self.fits[nearest]
+        if nearest is None:
+            return None
+        shift = (tau - nearest) * self.treated_post
+        return [
+            state - shift[None, :, stack.start :]
+            for state, stack in zip(self.fits[nearest], self.refits.stacks, strict=True)
+        ]
 
 
+@np.errstate(invalid="ignore")  # diverged deals (inf) give nan lines: always extreme
 def _poisson_interval(
     effects: _PoissonEffects, at_zero: np.ndarray, beta: float, needed: int
 ) -> tuple[float, float, int]:
@@ -211,6 +226,8 @@ def _linear_acceptance(
     (non-finite) is always extreme.
     """
     broken = ~(np.isfinite(level) & np.isfinite(slope))
+    if broken[0]:
+        raise RandomizationError("the refit of the actual go-live assignment diverged")
     level = np.where(broken, np.inf, level)
     slope = np.where(broken, 0.0, slope)
     a0, c0 = level[0], slope[0]
@@ -218,6 +235,8 @@ def _linear_acceptance(
         # Where |effect| meets the actual deal's, and where the actual deal's is zero.
         crossings = np.r_[(level - a0) / (slope - c0), (level + a0) / (slope + c0), a0 / c0]
     crossings = np.unique(crossings[np.isfinite(crossings)])
+    if crossings.size == 0:  # every other deal diverged and the actual one is flat
+        crossings = np.zeros(1)
     margin = 1.0 + np.ptp(crossings) + np.abs(crossings).max()
     probes = np.r_[
         crossings[0] - margin,

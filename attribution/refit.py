@@ -19,7 +19,16 @@ from attribution.panel import MetricPanel
 
 # Unit-months fitted at once, in all variants together: bounds memory on large panels.
 CELLS_PER_BATCH = 2_000_000
-_POISSON_TOLERANCE = 1e-10
+# A Poisson fit stops once no effect moves by more than _POISSON_TOLERANCE in a step
+# (large counts leave round-off of about 1e-9 in the normal equations), and counts as
+# failed if one still moved by more than _POISSON_UNCONVERGED after the last step.
+_POISSON_TOLERANCE = 1e-8
+_POISSON_UNCONVERGED = 1e-6
+# The dummy's variance left after the fixed effects, as a share of its own, below which it
+# counts as a combination of them.
+_IDENTIFIED = 1e-9
+# Linear predictors beyond ±100 are diverging fits; capping them keeps the arithmetic finite.
+_MAX_LINEAR_PREDICTOR = 100.0
 _POISSON_MAX_ITERATIONS = 100
 
 
@@ -219,14 +228,35 @@ def _wls_eliminating_rows(
         [weighted.sum(axis=2), _last_axis_sums(weighted * dummy).sum(axis=2)[..., None]], axis=2
     )
     rhs -= np.matmul((row_sums * inverse_total)[:, :, None, :], row_weights)[:, :, 0, :]
-    solution = np.linalg.solve(normal[None], rhs[..., None])[..., 0]
-    beta = solution[..., n_columns]
-    row_effects = row_sums - np.matmul(row_weights, solution[..., None])[..., 0]
+    beta, column_effects = _dummy_first(normal, rhs)
+    row_effects = row_sums - _last_axis_sums(w * column_effects[:, :, None, :])
+    row_effects -= row_weights[:, :, n_columns] * beta[..., None]
     row_effects *= inverse_total
-    fitted = (
-        row_effects[..., None] + solution[:, :, None, :n_columns] + beta[:, :, None, None] * dummy
-    )
+    fitted = row_effects[..., None] + column_effects[:, :, None, :] + beta[..., None, None] * dummy
     return beta, fitted
+
+
+def _dummy_first(normal: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Solve the normal equations [column effects, dummy] for the dummy's coefficient
+    first: nan where the dummy is a combination of the fixed effects (not identified).
+
+    The fixed effects alone may be rank deficient (units and months that never meet, once
+    all-zero groups are dropped); a pseudo-inverse serves them, as in `did.fit_did`.
+    """
+    n = normal.shape[1] - 1
+    fixed, cross, own = normal[:, :n, :n], normal[:, :n, n], normal[:, n, n]
+    try:
+        inverse = np.linalg.inv(fixed)
+    except np.linalg.LinAlgError:
+        inverse = np.linalg.pinv(fixed, hermitian=True)
+    through_fixed = np.matmul(inverse, cross[..., None])[..., 0]
+    residual = own - (cross * through_fixed).sum(axis=-1)
+    identified = residual > _IDENTIFIED * own
+    with np.errstate(divide="ignore", invalid="ignore"):
+        beta = (rhs[..., n] - (rhs[..., :n] * through_fixed).sum(axis=-1)) / residual
+    beta = np.where(identified, beta, np.nan)
+    effects = np.matmul(inverse, (rhs[..., :n] - beta[..., None] * cross)[..., None])[..., 0]
+    return beta, np.where(identified[..., None], effects, 0.0)
 
 
 def _last_axis_sums(values: np.ndarray) -> np.ndarray:
@@ -246,18 +276,21 @@ def _ppml(
     else:
         eta = start
     beta = np.zeros(len(rows))
+    change = np.full(len(rows), np.inf)
     for _ in range(_POISSON_MAX_ITERATIONS):
-        mu = den * np.exp(np.minimum(eta, 700.0))
+        eta = np.clip(eta, -_MAX_LINEAR_PREDICTOR, _MAX_LINEAR_PREDICTOR)
+        mu = den * np.exp(eta)
         w = np.where(rows, mu, 0.0)
         working = eta + np.divide(y - mu, mu, out=np.zeros_like(mu), where=rows)
         new_beta, fitted = _wls(w, dummy, working[None])
-        eta = fitted[0]
+        eta = np.nan_to_num(fitted[0])
         change = np.abs(new_beta[0] - beta)
         beta = new_beta[0]
-        if np.nanmax(change, initial=0.0) < _POISSON_TOLERANCE:
+        if not (change >= _POISSON_TOLERANCE).any():  # nan (not identified) counts as done
             break
-    beta = np.where(np.abs(beta) > MAX_LOG_EFFECT, np.inf, beta)
-    return beta, eta
+    # Like did.fit_did: unconverged, unidentified or runaway effects are no estimate.
+    failed = ~np.isfinite(beta) | (change > _POISSON_UNCONVERGED) | (np.abs(beta) > MAX_LOG_EFFECT)
+    return np.where(failed, np.inf, beta), eta
 
 
 def _drop_zero_groups(rows: np.ndarray, y: np.ndarray) -> np.ndarray:

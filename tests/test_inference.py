@@ -163,3 +163,15 @@ def test_rows_without_an_estimate_name_no_inference() -> None:
 
     assert row["evidence"] == "no control units"
     assert row["inference_method"] == "none: no DiD estimate"
+
+
+def test_sparse_counts_whose_refits_diverge_still_get_an_interval_or_a_reason() -> None:
+    # About one event per three unit-months: some go-live deals leave a cohort without
+    # events or a fit that runs away; those deals count as extreme, never as an error.
+    panel = build_panel(31, {24: 2}, never=7, effect=0.0, level=0.003, denominator=100.0)
+    assert (panel["numerator"] == 0).mean() > 0.6
+    row = only_row(panel)
+
+    has_interval = np.isfinite(row["did_ci_low_pct"]) and np.isfinite(row["did_ci_high_pct"])
+    assert has_interval or row["evidence"].startswith("no 95% interval: ")
+    assert 0 < row["did_p_value"] <= 1
