@@ -77,6 +77,7 @@ class Draw:
     low: float
     high: float
     method: str
+    why_no_interval: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Summary:
     bias: float
     median_width: float
     method: str
+    why_no_interval: str  # the commonest reason, where some panels have no interval
 
     @property
     def coverage(self) -> float:
@@ -147,9 +149,9 @@ def draw(design: Design, seed: int) -> Draw:
     row = estimate_effects(simulate(design, seed)).iloc[0]
     scale = "pct" if design.model == "ppml" else "abs"
     method = row["inference_method"].split(":")[0].split(";")[0].split(",")[0]
-    return Draw(
-        row[f"did_effect_{scale}"], row[f"did_ci_low_{scale}"], row[f"did_ci_high_{scale}"], method
-    )
+    low, high = row[f"did_ci_low_{scale}"], row[f"did_ci_high_{scale}"]
+    why = "" if np.isfinite(low) and np.isfinite(high) else row["evidence"]
+    return Draw(row[f"did_effect_{scale}"], low, high, method, why)
 
 
 def summarize(design: Design, draws: list[Draw]) -> Summary:
@@ -161,6 +163,7 @@ def summarize(design: Design, draws: list[Draw]) -> Summary:
     covered = int(((low <= truth) & (truth <= high))[has_interval].sum())
     width = float(np.median((high - low)[has_interval])) if has_interval.any() else math.nan
     method = Counter(d.method for d in draws).most_common(1)[0][0]
+    reasons = Counter(d.why_no_interval for d in draws if d.why_no_interval)
     return Summary(
         design=design,
         panels=len(draws),
@@ -169,6 +172,7 @@ def summarize(design: Design, draws: list[Draw]) -> Summary:
         bias=float(np.nanmean(estimates) - truth),
         median_width=width,
         method=method,
+        why_no_interval=reasons.most_common(1)[0][0] if reasons else "",
     )
 
 
@@ -260,7 +264,35 @@ def section(summaries: list[Summary], panels: int) -> str:
         'apart unless "1 cohort". Coverage: the share of intervals holding the true '
         "effect, with its Wilson 95% range (the figure's own noise). Bias and width: "
         "percentage points of the relative effect (ppml), points (linear).\n\n"
-        f"{table(summaries)}\n"
+        f"{table(summaries)}\n\n{misses(summaries)}"
+    )
+
+
+def misses(summaries: list[Summary]) -> str:
+    """The designs off the target, each with its figure or why it has no interval."""
+    order = {design: n for n, design in enumerate(DESIGNS)}
+    lines = []
+    for s in sorted(summaries, key=lambda s: order[s.design]):
+        if s.intervals < s.panels:
+            lines.append(
+                f"- {s.design.label}: no interval in {s.panels - s.intervals} of {s.panels} "
+                f'panels ("{s.why_no_interval}")'
+            )
+        if s.intervals and not TARGET[0] <= s.coverage <= TARGET[1]:
+            low, high = _binomial_interval(s.covered, s.intervals)
+            share = f"coverage {s.coverage:.1%} (its 95% range {low:.1%}–{high:.1%})"
+            lines.append(f"- {s.design.label}: {share}")
+    if not lines:
+        return f"Every design is within {TARGET[0]:.0%}–{TARGET[1]:.0%}.\n"
+    return (
+        f"Off the {TARGET[0]:.0%}–{TARGET[1]:.0%} target:\n\n" + "\n".join(lines) + "\n\n"
+        "Where a design has no interval, none is possible without assuming more than the "
+        "data can show: its go-live assignments are too few (one treated unit among 6 or 12 "
+        "allows p-values of 1/6 or 1/12 at best) or tie in mirror-image pairs (three of six "
+        "units at once: 2/20), so no test built on the units being alike can reject any "
+        "effect at 5%. An interval there would rest on an assumption such as normally "
+        "distributed unit shocks, which so few units cannot check; the engine gives the "
+        "estimate, its p-value and the reason instead (docs/metrics.md).\n"
     )
 
 
