@@ -2,10 +2,10 @@
 
 The go-live months are dealt to the units again (every distinct way, or the actual one
 and ASSIGNMENTS - 1 other distinct deals drawn at random) and the effect re-estimated for
-each deal. Under the
-hypothesis that the effect is tau in every treated post month, each unit's untreated
-values are known: the value less tau (linear) or the numerator divided by e^tau (ppml) in
-the actual post months; ramp-up months, whose effect is not hypothesised, are left out.
+each deal. Under the hypothesis that the effect is tau in every treated post month, each
+unit's untreated values are known: the value less tau (linear) or the numerator divided
+by e^tau (ppml) in the actual post months; ramp-up months, whose effect is not
+hypothesised, are left out.
 The p-value of tau is the share of deals whose effect on those values is at least as far
 from zero as the actual deal's; the 95% interval is every tau with a p-value above 0.05.
 Exact when units are exchangeable (alike but for the go-live), whatever their number;

@@ -4,7 +4,8 @@ Randomization inference and the cluster jackknife need the effect of one metric 
 re-estimated hundreds of times. Each cohort's stack has its own fixed effects and its own
 treatment dummy, so the stacked regression is one small two-way fixed-effects regression
 per cohort; here those run for every variant together on a dense unit x month grid,
-unit effects eliminated in closed form, so a batch costs a few small matrix solves.
+the unit or the month effects (whichever are more) eliminated in closed form, so a batch
+costs a few small matrix solves.
 On the variant that reproduces the panel as it is, the result equals `did.fit_did`'s.
 """
 
