@@ -6,9 +6,10 @@ never-treated units), baseline_months, ramp_up_months and effect_model ("ppml" f
 multiplicative metrics, "linear" for bounded scores, effect in points). It returns one
 row per (initiative_id, metric_name) with the columns in `OUTPUT_COLUMNS`: the naive
 before/after change, a stacked difference-in-differences by go-live cohort against
-not-yet- and never-treated units with a cluster-robust 95% CI, the year-over-year change,
-and the evidence behind them: too short a history, no control units, or a pre-trend
-(treated units drifting from their controls before go-live).
+not-yet- and never-treated units with a 95% interval whose method suits the number of
+treated and control units (`attribution.inference`), the year-over-year change, and the
+evidence behind them: too short a history, no control units, no interval and why, or a
+pre-trend (treated units drifting from their controls before go-live).
 
 `estimate_event_studies(panel)` takes the same panel and returns the event study behind
 the pre-trend test: one row per (initiative_id, metric_name, event_time), the effect in

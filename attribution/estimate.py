@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from attribution.descriptive import naive_change, pooled_mean, yoy_change
 from attribution.did import DidResult, EstimationError, fit_did
 from attribution.event_study import PRE_TREND_LEVEL, fit_event_study
+from attribution.inference import Inference, infer
 from attribution.panel import (
     MetricPanel,
     StackedSample,
@@ -43,8 +46,16 @@ OUTPUT_COLUMNS = [
     "ci_excludes_zero",
     "evidence",
     "estimator",
+    "inference_method",
 ]
-_STRINGS = ["initiative_id", "metric_name", "effect_model", "evidence", "estimator"]
+_STRINGS = [
+    "initiative_id",
+    "metric_name",
+    "effect_model",
+    "evidence",
+    "estimator",
+    "inference_method",
+]
 _COUNTS = ["pre_periods", "post_periods", "treated_units", "control_units", "cohorts"]
 _DID_COLUMNS = [c for c in OUTPUT_COLUMNS if c.startswith("did_")]
 _FIT_NAMES = {"ppml": "PPML", "linear": "WLS weighted by denominator"}
@@ -77,7 +88,11 @@ def _estimate(p: MetricPanel) -> dict[str, object]:
     did, problem = _run_did(p, sample)
     pre_trend = _pre_trend_p_value(p, sample) if did is not None else np.nan
     did_values = dict.fromkeys(_DID_COLUMNS, np.nan)
+    inference_method = "none: no DiD estimate"
     if did is not None:
+        inference = infer(p, sample, did)
+        did = _with_interval(did, inference)
+        inference_method, problem = inference.method, inference.problem
         # The effect applies to the cohorts the regression covered: scale by their post mean.
         covered_post_mean = pooled_mean(p, sample.rows[sample.treated_post])
         did_values = _did_columns(p.effect_model, did, covered_post_mean)
@@ -100,6 +115,7 @@ def _estimate(p: MetricPanel) -> dict[str, object]:
         "ci_excludes_zero": did is not None and (did.ci_low > 0 or did.ci_high < 0),
         "evidence": _evidence(pre_periods, post_periods, problem, pre_trend),
         "estimator": _describe(p.effect_model, sample.cohorts_without_controls, did),
+        "inference_method": inference_method,
     }
 
 
@@ -119,6 +135,12 @@ def _pre_trend_p_value(p: MetricPanel, sample: StackedSample) -> float:
         return fit_event_study(p, sample).pre_trend_p_value
     except EstimationError:
         return np.nan
+
+
+def _with_interval(did: DidResult, inference: Inference) -> DidResult:
+    return replace(
+        did, ci_low=inference.ci_low, ci_high=inference.ci_high, p_value=inference.p_value
+    )
 
 
 def _evidence(
@@ -152,13 +174,8 @@ def _did_columns(model: str, did: DidResult, post_mean: float) -> dict[str, floa
     }
 
 
-def _describe(model: str, cohorts_without_controls: int, did: DidResult | None) -> str:
-    text = (
-        "stacked DiD by go-live cohort, not-yet/never-treated controls, "
-        f"{_FIT_NAMES[model]}, cluster-robust by unit"
-    )
+def _describe(model: str, cohorts_without_controls: int) -> str:
+    text = f"stacked DiD by go-live cohort, not-yet/never-treated controls, {_FIT_NAMES[model]}"
     if cohorts_without_controls:
         text += f"; {cohorts_without_controls} cohort(s) without clean controls not in the DiD"
-    if did is not None and np.isnan(did.ci_low):
-        text += "; point estimate only: too few units for a cluster-robust CI"
     return text

@@ -22,6 +22,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from benchmarks.compare import differences
+from benchmarks.sections import COVERAGE_HEADING, read_section
 from ingestion.settings import PROJECT_ROOT
 
 GATE = (
@@ -268,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     verdicts = targets(results)
     one_file = one_file_report(results)
     print(table, verdicts, one_file, steps, sep="\n\n")
+    # The coverage benchmark's section is not this run's to drop.
+    coverage = read_section(args.out, COVERAGE_HEADING)
     args.out.write_text(
         "# Benchmarks\n\n"
         "Written by `python -m benchmarks.run`; figures from one run on the machine below.\n"
@@ -283,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         "and loaded on its own into a new warehouse: streamed in 64 MB parts (what\n"
         "`AIROI_STREAM_FILES_ABOVE_MB` does to files above it) and read whole.\n\n"
         f"{one_file}\n\n"
-        f"## Where the time goes\n\n{steps}\n"
+        f"## Where the time goes\n\n{steps}\n" + (f"\n{coverage}" if coverage else "")
     )
     return 0
 

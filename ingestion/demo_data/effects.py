@@ -101,7 +101,9 @@ INITIATIVES = (
         "product-ideation",
         "rnd_team",
         RND_TEAMS,
-        (("R1", "2025-09-01"), ("R2", "2025-09-01"), ("R3", "2025-09-01")),
+        # Staggered: had the three of six teams gone live together, treating the other
+        # three would mirror the effect exactly and no 95% interval could be made.
+        (("R1", "2025-09-01"), ("R2", "2025-09-01"), ("R3", "2025-12-01")),
         (Effect("time_to_market_median", "relative", -0.30),),
     ),
 )

@@ -1,6 +1,6 @@
 {#- What changed since go-live and how much of it is the AI's, per initiative and metric:
-    naive before/after, difference-in-differences with its 95% interval, the
-    year-over-year change, and the evidence behind each estimate.
+    naive before/after, difference-in-differences with its 95% interval (and the method
+    that made it), the year-over-year change, and the evidence behind each estimate.
 
     Beside the relative effect, the absolute one where it reads better: a share's in
     percentage points, a count's (value_unit '<things> per month') in its things per
@@ -65,6 +65,7 @@ final as (
         effects.ci_excludes_zero,
         effects.evidence,
         effects.estimator,
+        effects.inference_method,
         -- The sign in the metric's own unit: a percentage is undefined where the
         -- counterfactual is not positive (e.g. a negative eNPS), the effect is not.
         case
