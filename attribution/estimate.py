@@ -114,7 +114,7 @@ def _estimate(p: MetricPanel) -> dict[str, object]:
         "cohorts": len(np.unique(p.go_live[treated])),
         "ci_excludes_zero": did is not None and (did.ci_low > 0 or did.ci_high < 0),
         "evidence": _evidence(pre_periods, post_periods, problem, pre_trend),
-        "estimator": _describe(p.effect_model, sample.cohorts_without_controls, did),
+        "estimator": _describe(p.effect_model, sample.cohorts_without_controls),
         "inference_method": inference_method,
     }
 
