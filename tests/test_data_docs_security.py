@@ -122,8 +122,9 @@ def test_no_payload_runs_in_chromium(validation: Validation, chromium: Path) -> 
 
 
 def dump_dom(executable: Path, page: Path) -> str:
-    """The page's DOM once loaded, scripts run. The pages load their CSS and scripts from
-    CDNs: those lookups fail at once, online or not."""
+    """The page's DOM once loaded, scripts run: GX's, and the libraries the site keeps in
+    its own folder (bootstrap-table redraws the results tables). Lookups of anything else
+    fail at once, online or not."""
     with tempfile.TemporaryDirectory() as profile:
         browser = subprocess.run(
             [
