@@ -6,6 +6,7 @@ them as documented."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from tests.helpers import DbtCopy
 PORTABLE_TYPES = {"string", "double", "bigint", "boolean", "date", "timestamp"}
 # A primary key: the project's own combination test, or unique and not_null on a column.
 GRAIN_TEST = "unique_combination"
+CONVENTIONS = Path(__file__).resolve().parents[1] / "docs" / "dbt-conventions.md"
 
 
 def load(manifest_path: Path) -> dict[str, Any]:
@@ -86,6 +88,34 @@ def test_every_source_has_a_freshness_but_the_optional_organisation_file(dbt_man
     assert unmeasured == []
 
 
+def documented_freshness() -> dict[str, tuple[str, str]]:
+    """Each source's (warn after, error after) as the freshness table of the docs says."""
+    section = CONVENTIONS.read_text().split("## Source freshness")[1].split("\n## ")[0]
+    thresholds = {}
+    for row in re.findall(r"^\|(.+)\|$", section, flags=re.MULTILINE):
+        names, _, warn, error = (cell.strip() for cell in row.split("|"))
+        for name in re.findall(r"`([a-z_.]+)`", names):
+            thresholds[name if "." in name else f"raw.{name}"] = (warn, error)
+    return thresholds
+
+
+def threshold(time: dict[str, Any] | None) -> str:
+    if not time or time.get("count") is None:
+        return "never"
+    return f"{time['count']} {time['period']}s"
+
+
+def test_the_documented_freshness_table_is_the_projects(dbt_manifest):
+    configured = {
+        f"{s['source_name']}.{s['name']}": (
+            threshold(s["freshness"]["warn_after"]), threshold(s["freshness"]["error_after"])
+        ) if s.get("freshness") else ("—", "—")
+        for s in load(dbt_manifest)["sources"].values()
+    }  # fmt: skip
+    assert len(configured) == 17
+    assert documented_freshness() == configured
+
+
 def test_dbt_refuses_a_contract_on_a_python_model(tmp_path):
     """Why the attribution's Python models carry none: dbt refuses it when parsing."""
     from dagster_project.dbt_project import DBT_PROJECT_DIR
@@ -110,7 +140,8 @@ def test_a_served_mart_whose_sql_changes_a_type_fails_its_build(dbt_copy):
     drifted = "cast(declared.unit_id is not null as integer) as is_declared"
     units.write_text(sql.replace("declared.unit_id is not null as is_declared", drifted))
 
-    with pytest.raises(AssertionError, match="This model has an enforced contract that failed"):
+    mismatch = r"enforced contract that failed(.|\n)*is_declared +\| INTEGER +\| BOOLEAN"
+    with pytest.raises(AssertionError, match=mismatch):
         dbt_copy.run("run", "--select", "units")
     with dbt_copy.connect() as con:
         served_type = con.execute(
