@@ -27,7 +27,7 @@ def test_coverage_is_the_share_of_intervals_holding_the_truth() -> None:
     assert summary.coverage == pytest.approx(2 / 3)
     assert summary.bias == pytest.approx((0.30 + 0.50 + 0.30 + 0.25) / 4 - 0.30)
     assert summary.median_width == pytest.approx(0.20)
-    assert "| 2 of 6 units, 2 cohorts, linear | randomization inference | 3/4 | 66.7%" in (
+    assert "| 2 of 6 units, 2 cohorts, linear | randomization inference | 3/4 | 96.7% | 66.7%" in (
         coverage.table([summary])
     )
 
