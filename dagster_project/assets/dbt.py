@@ -19,7 +19,12 @@ from pydantic import Field
 
 from dagster_project.column_schemas import COLUMN_SCHEMA, typed_schemas
 from dagster_project.dbt_project import dbt_project
-from dagster_project.partitions import daily_partitions, window_vars
+from dagster_project.partitions import (
+    daily_partitions,
+    is_partitioned_run,
+    record_full_build,
+    window_vars,
+)
 from dagster_project.previews import mart_metadata
 from dagster_project.rebuild_plan import plan_rebuild, record_build
 from dagster_project.resources import WarehouseResource
@@ -83,6 +88,8 @@ def dbt_daily_models(
     if retracted:
         with warehouse.connect() as con:
             record_refresh(con, context.run_id)
+    if not is_partitioned_run(context):
+        record_full_build(context, _built_keys(context, events))
 
 
 class ModelBuildConfig(dg.Config):
