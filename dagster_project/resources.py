@@ -2,7 +2,9 @@
 
 The connection is dagster-duckdb's `DuckDBResource`, its path the environment variable
 `AIROI_WAREHOUSE_PATH` (an `EnvVar`, read when a run starts), which dbt's profile reads
-too: the Dagster UI shows where the warehouse comes from.
+too: the Dagster UI shows where the warehouse comes from. A step that finds the file
+locked by another process (an analyst's `dbt build`) retries with dagster-duckdb's
+backoff, about 100 s in all, before it fails.
 """
 
 from __future__ import annotations
@@ -73,8 +75,9 @@ class WarehouseResource(dg.ConfigurableResource):
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         Path(self.warehouse_path).parent.mkdir(parents=True, exist_ok=True)
         with self.database.get_connection() as con:
-            # dagster-duckdb closes the connection only when the block succeeds; a failed
-            # step must not keep the file locked against dbt's process or the next step.
+            # dagster-duckdb closes the connection only when the block succeeds; after a
+            # failure it would stay open while the step's traceback holds it, locking the
+            # file against dbt's process and the next step.
             try:
                 yield con
             finally:
