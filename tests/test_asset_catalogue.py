@@ -39,12 +39,18 @@ def test_owners_come_from_the_environment(monkeypatch):
         owners_from_env()
 
 
-def test_an_asset_naming_its_owners_keeps_them():
-    """As a dbt model does with `meta: {dagster: {owners: [...]}}`."""
-    named = dg.AssetSpec("named", owners=["team:finance-analytics"])
-    unnamed = dg.AssetSpec("unnamed")
+def test_a_dbt_model_naming_its_owners_in_meta_keeps_them(dbt_manifest):
+    from dagster_project.assets.dbt import TRANSLATOR, dbt_project_manifest
+    from dagster_project.dbt_project import dbt_project
 
-    owned = with_default_owners([named, unnamed], ["team:analytics-engineering"])
+    manifest = dbt_project_manifest()
+    roi, effects = (
+        f"model.ai_roi_warehouse.{name}" for name in ("initiative_roi", "initiative_effects")
+    )
+    manifest["nodes"][roi]["meta"] = {"dagster": {"owners": ["team:finance-analytics"]}}
+    specs = [TRANSLATOR.get_asset_spec(manifest, node, dbt_project) for node in (roi, effects)]
+
+    owned = with_default_owners(specs, ["team:analytics-engineering"])
 
     assert [spec.owners for spec in owned] == [
         ["team:finance-analytics"],
