@@ -78,20 +78,25 @@ def test_the_quarantine_is_a_described_source_downstream_of_the_loads(dbt_manife
     }
 
 
+def recorded_columns(metadata: dict) -> dict[str, dg.TableColumn]:
+    return {column.name: column for column in metadata[COLUMN_SCHEMA].schema.columns}
+
+
 @pytest.mark.e2e
 def test_every_table_materialized_carries_its_typed_columns(pipeline):
+    """Every materialization of a table (the run's, not the days a full build records)
+    lists its columns in order with DuckDB's types."""
     materialized = {
         event.asset_key: event.materialization.metadata
         for event in pipeline.result.get_asset_materialization_events()
         if not event.partition
     }
+    specs = {key: pipeline.defs.resolve_assets_def(key).specs_by_key[key] for key in materialized}
     tables = {
-        key: pipeline.defs.resolve_assets_def(key)
-        .specs_by_key[key]
-        .metadata.get("dagster/table_name")
-        for key in materialized
+        key: str(spec.metadata["dagster/table_name"])
+        for key, spec in specs.items()
+        if "dagster/table_name" in spec.metadata
     }
-    tables = {key: str(name) for key, name in tables.items() if name}
     with duckdb.connect(str(pipeline.settings.warehouse_path), read_only=True) as con:
         for key, table_name in tables.items():
             schema, table = table_name.split(".")[-2:]
@@ -100,17 +105,12 @@ def test_every_table_materialized_carries_its_typed_columns(pipeline):
                 "where schema_name = ? and table_name = ? order by column_index",
                 [schema, table],
             ).fetchall()
-            recorded = materialized[key][COLUMN_SCHEMA].schema.columns
+            recorded = recorded_columns(materialized[key]).values()
             assert [(c.name, c.type) for c in recorded] == actual, key.to_user_string()
 
-    layers = {key.path[0] for key in tables}
-    assert {"raw", "staging", "intermediate", "marts"} <= layers
-    roi = {
-        c.name: c
-        for c in materialized[dg.AssetKey(["marts", "initiative_roi"])][
-            COLUMN_SCHEMA
-        ].schema.columns
-    }
-    assert roi["npv"].type == "DOUBLE" and roi["npv"].description
-    tasks = materialized[dg.AssetKey(["staging", "stg_operations__tasks"])][COLUMN_SCHEMA]
-    assert {c.name: c.type for c in tasks.schema.columns}["started_at"] == "TIMESTAMP"
+    assert {"raw", "staging", "intermediate", "marts"} <= {key.path[0] for key in tables}
+    roi = recorded_columns(materialized[dg.AssetKey(["marts", "initiative_roi"])])
+    tasks = recorded_columns(materialized[dg.AssetKey(["staging", "stg_operations__tasks"])])
+    assert roi["npv"].type == "DOUBLE"
+    assert roi["npv"].description  # from the dbt yml
+    assert tasks["started_at"].type == "TIMESTAMP"

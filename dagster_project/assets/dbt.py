@@ -150,11 +150,7 @@ def dbt_models(
     built = _built_keys(context, events)
     previews = mart_metadata(warehouse.warehouse_path, [k for k in built if k in marts])
     for event in _with_column_types(context, warehouse, events):
-        key = (
-            context.asset_key_for_output(event.output_name)
-            if isinstance(event, dg.Output)
-            else None
-        )
+        key = _output_key(context, event)
         if key in previews:
             event = event.with_metadata({**event.metadata, **previews[key]})
         yield event
@@ -194,8 +190,13 @@ def _refuse_failing_raw_tables(warehouse: WarehouseResource, run_id: str) -> Non
         )
 
 
+def _output_key(context: dg.AssetExecutionContext, event: Any) -> dg.AssetKey | None:
+    """The model an event reports built, if it is an output."""
+    return context.asset_key_for_output(event.output_name) if isinstance(event, dg.Output) else None
+
+
 def _built_keys(context: dg.AssetExecutionContext, events: list[Any]) -> list[dg.AssetKey]:
-    return [context.asset_key_for_output(e.output_name) for e in events if isinstance(e, dg.Output)]
+    return [key for key in (_output_key(context, e) for e in events) if key is not None]
 
 
 def _with_column_types(
@@ -207,11 +208,7 @@ def _with_column_types(
     schemas = typed_schemas(warehouse.warehouse_path, built) if built else {}
     typed = []
     for event in events:
-        key = (
-            context.asset_key_for_output(event.output_name)
-            if isinstance(event, dg.Output)
-            else None
-        )
+        key = _output_key(context, event)
         if key in schemas:
             event = event.with_metadata({**event.metadata, COLUMN_SCHEMA: schemas[key]})
         typed.append(event)
