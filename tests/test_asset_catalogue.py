@@ -73,9 +73,8 @@ def test_the_quarantine_is_a_described_source_downstream_of_the_loads(dbt_manife
     assert columns["source_row"].type == "BIGINT"
     assert columns["quarantined_at"].type == "TIMESTAMP"
     assert columns["raw_values"].description == "The row's raw values as JSON text."
-    assert graph.get(dg.AssetKey(["intermediate", "int_opportunity_data_quality"])).parent_keys >= {
-        quarantine.key
-    }
+    quarantined_tasks = graph.get(dg.AssetKey(["staging", "stg_audit__quarantined_tasks"]))
+    assert quarantined_tasks.parent_keys == {quarantine.key}
 
 
 def recorded_columns(metadata: dict) -> dict[str, dg.TableColumn]:

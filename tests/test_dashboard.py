@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import struct
 import subprocess
 import sys
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -25,16 +23,6 @@ from tests.helpers import TEST_KEY, feedback_csv, write_text
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MINUS = "\u2212"
 # A formatted number as the page shows it: $1.2M, +20%, 3.41, 18.3 min, 4 months (a
 # negative one starts with U+2212, the minus sign).
@@ -46,34 +34,7 @@ SCALES = {None: 1.0, "K": 1e3, "M": 1e6, "B": 1e9}
 IDENTIFIER = re.compile(r"^[a-z0-9_]+$")
 
 
-# --- browser -------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Path:
-    """Debian's Chromium (Playwright's own browser download is not reachable here)."""
-    if not CHROMIUM.exists():
-        install = subprocess.run(
-            "apt-get update && apt-get install -y chromium",
-            shell=True,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        )
-        if install.returncode != 0 or not CHROMIUM.exists():
-            pytest.fail(f"could not install chromium:\n{install.stdout[-2000:]}{install.stderr}")
-    return CHROMIUM
-
-
-@pytest.fixture(scope="session")
-def browser(chromium: Path) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+# --- browser ---------------------------------------------------------------------------
 
 
 class PageLog:

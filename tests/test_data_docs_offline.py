@@ -22,7 +22,6 @@ from playwright.sync_api import expect
 from expectations import build_docs, validate_relation
 from expectations.checkpoint import STORES_FOLDER, add_checkpoint, open_context, run_checkpoint
 from expectations.offline_docs import offline_markup
-from tests.test_dashboard import browser, chromium  # noqa: F401 (the fixtures)
 from tests.test_expectations import FEEDBACK, add_feedback
 
 RUN_IDS = ["day-1", "day-2", "chart-run"]
@@ -166,7 +165,7 @@ class Traffic:
 
 
 @contextmanager
-def offline_page(browser, path: Path, color_scheme: str = "light") -> Iterator[tuple]:  # noqa: F811
+def offline_page(browser, path: Path, color_scheme: str = "light") -> Iterator[tuple]:
     """`path` opened with every http(s) request aborted (and recorded)."""
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, color_scheme=color_scheme
@@ -206,7 +205,7 @@ def column(page, table_header: str, heading: str) -> list[str]:
     )
 
 
-def test_the_index_lists_every_validation_offline(browser, site: Site) -> None:  # noqa: F811
+def test_the_index_lists_every_validation_offline(browser, site: Site) -> None:
     with offline_page(browser, site.index) as (page, traffic):
         runs = column(page, "Run Name", "Run Name")
         assert len(runs) == site.results == len(RUN_IDS)
@@ -223,7 +222,7 @@ def test_the_index_lists_every_validation_offline(browser, site: Site) -> None: 
         traffic.assert_offline()
 
 
-def test_every_page_is_styled_offline(browser, site: Site) -> None:  # noqa: F811
+def test_every_page_is_styled_offline(browser, site: Site) -> None:
     pages = [site.index, *site.pages("expectations"), *site.pages("validations")]
     for path in pages:
         with offline_page(browser, path) as (page, traffic):
@@ -236,7 +235,7 @@ def test_every_page_is_styled_offline(browser, site: Site) -> None:  # noqa: F81
             traffic.assert_offline()
 
 
-def test_status_icons_draw_offline(browser, site: Site) -> None:  # noqa: F811
+def test_status_icons_draw_offline(browser, site: Site) -> None:
     for path in [site.index, *site.pages("validations")]:
         with offline_page(browser, path) as (page, traffic):
             assert page.locator(".fa-check-circle, .fa-times").count() >= 1
@@ -248,7 +247,7 @@ def test_status_icons_draw_offline(browser, site: Site) -> None:  # noqa: F811
             traffic.assert_offline()
 
 
-def test_charts_draw_offline(browser, site: Site) -> None:  # noqa: F811
+def test_charts_draw_offline(browser, site: Site) -> None:
     (path,) = site.pages(f"validations/{CHART_SUITE}")
     with offline_page(browser, path) as (page, traffic):
         graphs = page.locator("[id*='-graph']")
@@ -260,7 +259,7 @@ def test_charts_draw_offline(browser, site: Site) -> None:  # noqa: F811
         traffic.assert_offline()
 
 
-def test_a_dark_colour_scheme_shows_the_light_pages(browser, site: Site) -> None:  # noqa: F811
+def test_a_dark_colour_scheme_shows_the_light_pages(browser, site: Site) -> None:
     (path, *_) = site.pages(f"validations/{FEEDBACK.replace('.', '__')}")
     colours = "['body', 'table', 'footer'].map(s => getComputedStyle(document.querySelector(s)))"
     colours += ".map(c => [c.color, c.backgroundColor])"
