@@ -22,7 +22,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from benchmarks.compare import differences
-from benchmarks.sections import COVERAGE_HEADING, read_section
+from benchmarks.sections import COVERAGE_HEADING, FINDINGS_HEADING, read_section
 from ingestion.settings import PROJECT_ROOT
 
 GATE = (
@@ -269,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     verdicts = targets(results)
     one_file = one_file_report(results)
     print(table, verdicts, one_file, steps, sep="\n\n")
-    # The coverage benchmark's section is not this run's to drop.
+    # The profile findings and the coverage benchmark's section are not this run's to drop.
+    findings = read_section(args.out, FINDINGS_HEADING)
     coverage = read_section(args.out, COVERAGE_HEADING)
     args.out.write_text(
         "# Benchmarks\n\n"
@@ -286,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         "and loaded on its own into a new warehouse: streamed in 64 MB parts (what\n"
         "`AIROI_STREAM_FILES_ABOVE_MB` does to files above it) and read whole.\n\n"
         f"{one_file}\n\n"
-        f"## Where the time goes\n\n{steps}\n" + (f"\n{coverage}" if coverage else "")
+        f"## Where the time goes\n\n{steps}\n"
+        + "".join(f"\n{section}" for section in (findings, coverage) if section)
     )
     return 0
 
