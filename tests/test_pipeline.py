@@ -162,3 +162,5 @@ def test_a_second_run_loads_nothing_new_and_changes_no_count(pipeline):
         pipeline.defs.resolve_job_def("full_pipeline").asset_layer.asset_graph.asset_check_keys
     )
     assert evaluated == expected
+    logged = [record.user_message for record in pipeline.instance.all_logs(second.run_id)]
+    assert not [m for m in logged if "did not yield or return expected outputs" in m]
