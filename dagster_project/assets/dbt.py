@@ -26,9 +26,14 @@ from dagster_project.partitions import (
     window_vars,
 )
 from dagster_project.previews import mart_metadata
-from dagster_project.rebuild_plan import plan_rebuild, record_build
+from dagster_project.rebuild_plan import last_build_time, plan_rebuild, record_build
 from dagster_project.resources import WarehouseResource
-from dagster_project.retractions import daily_sources, record_refresh, retracted_files
+from dagster_project.retractions import (
+    daily_sources,
+    record_refresh,
+    retracted_files,
+    retracted_since,
+)
 from expectations import relations
 from expectations.gate import describe, open_failures, record_blocked_publish
 
@@ -127,10 +132,16 @@ def dbt_models(
     manifest = dbt_project_manifest()
     with warehouse.connect() as con:
         plan = plan_rebuild(con, manifest, nodes, _rebuild_all_because(config, whole))
+        retracted = retracted_since(con, last_build_time(con))
     context.log.info(f"{plan.reason}; {len(plan.skip)} of {len(nodes)} models and seeds unchanged")
     # Full fqn: a bare name would also match a folder of that name (marts/initiatives/).
     skipped = sorted("fqn:" + ".".join(manifest["nodes"][node]["fqn"]) for node in plan.skip)
     command = [*BUILD, "--exclude", " ".join(skipped)] if skipped else BUILD
+    if plan.rebuild_all or retracted:
+        # The incremental panels from scratch: a merge cannot drop a unit or month.
+        command = [*command, "--full-refresh"]
+        if retracted:
+            context.log.info(f"rows retracted by {', '.join(retracted)}: panels rebuilt in full")
     # Events are held until dbt exits: the previews read the warehouse, which DuckDB lets
     # only one process open while dbt writes it.
     invocation = dbt.cli(command, context=context, raise_on_error=False)
