@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -29,7 +30,7 @@ import duckdb
 
 from ingestion.duckdb_helpers import table_exists
 from ingestion.key_guard import fingerprint as key_fingerprint
-from ingestion.ledger import FileSignature
+from ingestion.ledger import SETTLED_AFTER_NS, FileSignature
 from ingestion.pseudonymise import KEY_VARIABLE
 from ingestion.settings import PROJECT_ROOT, Settings
 
@@ -86,12 +87,16 @@ class LastPublish:
 
 
 def run_inputs(settings: Settings) -> str | None:
-    """The fingerprint of everything a run reads; None while a landing file is still
-    being written (modified in the last two seconds), which a later run must read again."""
-    files = list(_files(settings.landing_dir))
-    signatures = [FileSignature.of(path) for path in files]
-    if not all(signature.settled() for signature in signatures):
-        return None
+    """The fingerprint of everything a run reads. A landing file modified in the last two
+    seconds may still be being written (its size and time could stay while its content
+    changes): such files are waited for once; None if one is still changing."""
+    files, signatures = _landing_signatures(settings.landing_dir)
+    unsettled_for = max((_unsettled_seconds(s) for s in signatures), default=0.0)
+    if unsettled_for > 0:
+        time.sleep(unsettled_for)
+        settled = _landing_signatures(settings.landing_dir)
+        if settled != (files, signatures) or not all(s.settled() for s in settled[1]):
+            return None
     digest = hashlib.sha256()
     for path, signature in zip(files, signatures, strict=True):
         relative = path.relative_to(settings.landing_dir).as_posix()
@@ -101,6 +106,15 @@ def run_inputs(settings: Settings) -> str | None:
         digest.update(path.read_bytes())
     digest.update(json.dumps(_configuration(settings), sort_keys=True).encode())
     return f"{len(files)}:{digest.hexdigest()}"
+
+
+def _landing_signatures(landing_dir: Path) -> tuple[list[Path], list[FileSignature]]:
+    files = list(_files(landing_dir))
+    return files, [FileSignature.of(path) for path in files]
+
+
+def _unsettled_seconds(signature: FileSignature) -> float:
+    return max(0.0, (signature.modified_ns + SETTLED_AFTER_NS - time.time_ns()) / 1e9)
 
 
 def landing_fingerprint(landing_dir: Path) -> str:

@@ -93,12 +93,27 @@ def test_a_removed_landing_file_is_new(settings):
     assert not is_nothing_new(settings)
 
 
-def test_a_file_still_being_written_is_never_nothing_new(settings):
+def test_a_file_written_just_now_is_waited_for(settings):
     publish(settings)
-    os.utime(settings.landing_dir / "feedback" / "feedback_2025-01.csv")  # just now
+    path = settings.landing_dir / "feedback" / "feedback_2025-01.csv"
+    os.utime(path)  # just now
+
+    inputs = run_inputs(settings)
+
+    assert inputs is not None and nothing_new(settings, inputs) is None
+
+
+def test_a_file_still_being_written_after_the_wait_is_never_nothing_new(settings, monkeypatch):
+    publish(settings)
+    path = settings.landing_dir / "feedback" / "feedback_2025-01.csv"
+    os.utime(path)
+
+    def writer_still_at_work(seconds: float) -> None:
+        path.write_text("a\n1\n2\n")
+
+    monkeypatch.setattr(module.time, "sleep", writer_still_at_work)
 
     assert run_inputs(settings) is None
-    assert not is_nothing_new(settings)
 
 
 @pytest.mark.parametrize(
