@@ -94,6 +94,17 @@ def test_the_daily_run_loads_only_the_new_days_files(daily):
     assert {Path(path).name: rows for path, rows in loaded} == daily.new_files
 
 
+def test_every_check_has_exactly_one_result(daily):
+    """A dbt test of a model rebuilt runs even when it also reads a model left unchanged
+    (a seed): no check of the run is left without a result, none has two."""
+    from dagster_project.definitions import build_definitions
+
+    job = build_definitions(daily.settings).resolve_job_def("full_pipeline")
+    expected = job.asset_layer.asset_graph.asset_check_keys
+    evaluated = [e.asset_check_key for e in daily.result.get_asset_check_evaluations()]
+    assert sorted(evaluated) == sorted(expected)
+
+
 def test_the_incremental_models_are_told_the_days_window(daily):
     from dagster_project.dbt_project import DBT_PROJECT_DIR
 
@@ -255,6 +266,7 @@ def test_a_retracted_row_leaves_the_incremental_models(redelivered, rebuilt_afte
         )
     assert retracted == [(f"operations/tasks_{NEW_DAY}.jsonl", 1)]
     assert staged == 0
+    assert _dbt_args(redelivered.result, "dbt_models").get("full_refresh") is True  # panels
     assert_same_warehouse(redelivered.settings, rebuilt_after_redelivery)
 
 
@@ -307,12 +319,8 @@ def rebuilt_after_restatement(restated, tmp_path_factory) -> Settings:
 def test_restated_months_are_merged_month_by_month_as_a_full_build_gives(
     restated, rebuilt_after_restatement
 ):
-    from dagster_project.dbt_project import DBT_PROJECT_DIR
-
     assert restated.result.success
-    target = DBT_PROJECT_DIR / "target"
-    (results,) = target.glob(f"dbt_models-{restated.result.run_id[:7]}-*/run_results.json")
-    assert json.loads(results.read_text())["args"].get("full_refresh") is not True
+    assert _dbt_args(restated.result, "dbt_models").get("full_refresh") is not True
     with duckdb.connect(str(restated.settings.warehouse_path), read_only=True) as con:
         # Rows merged by the latest build carry its time; the others kept theirs.
         merged = {
@@ -329,3 +337,12 @@ def test_restated_months_are_merged_month_by_month_as_a_full_build_gives(
     assert 0 < merged["int_sales__region_months"][0] < merged["int_sales__region_months"][1]
     assert 0 < merged["int_operations__team_months"][0] < merged["int_operations__team_months"][1]
     assert_same_warehouse(restated.settings, rebuilt_after_restatement)
+
+
+def _dbt_args(result: dg.ExecuteInProcessResult, step: str) -> dict:
+    """The arguments of the run's dbt invocation in `step`."""
+    from dagster_project.dbt_project import DBT_PROJECT_DIR
+
+    target = DBT_PROJECT_DIR / "target"
+    (results,) = target.glob(f"{step}-{result.run_id[:7]}-*/run_results.json")
+    return json.loads(results.read_text())["args"]
