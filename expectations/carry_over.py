@@ -50,7 +50,7 @@ def relation_state(con: duckdb.DuckDBPyConnection, relation: str) -> str | None:
     parameters = resolve_parameters(con, relation, specs, partial=False)
     state = {
         "suite": suite,
-        "parameters": {k: v for k, v in parameters.values.items() if k not in bounds},
+        "parameters": {k: _as_set(v) for k, v in parameters.values.items() if k not in bounds},
         "unresolved": parameters.unresolved,
         "data": _data_state(con, relation),
     }
@@ -96,6 +96,12 @@ def record_state(
         "validated_at timestamp not null, state varchar not null)"
     )
     con.execute(f"insert into {STATES} values (?, ?, ?)", [relation, validated_at, state])
+
+
+def _as_set(value: object) -> object:
+    """A list of values (a `query` parameter) in an order of its own: the query's rows
+    come in any order, and the expectations read them as a set."""
+    return sorted(value, key=str) if isinstance(value, list) else value
 
 
 def _data_state(con: duckdb.DuckDBPyConnection, relation: str) -> str:
