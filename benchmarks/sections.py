@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 COVERAGE_HEADING = "## Coverage of the 95% intervals"  # python -m benchmarks.coverage
+# Written by hand from py-spy and cProfile runs: no benchmark rewrites it.
+FINDINGS_HEADING = "## What the profile found"
 
 
 def read_section(path: Path, heading: str) -> str:

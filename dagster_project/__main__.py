@@ -3,6 +3,8 @@
 `run --day 2026-11-01` runs one daily partition: the new files, and that day restated in
 the incremental models; without `--day`, every row loaded since the last build. Either
 way, only models downstream of changed raw tables run; `--rebuild-all` runs them all.
+When nothing is new since the last publish (the same landing files, code and
+configuration, and no run since), it says so and runs nothing (nothing_new.py).
 
 Runs are recorded in the Dagster instance under `dagster_home/` (or $DAGSTER_HOME), so
 `dagster dev` shows them afterwards.
@@ -41,10 +43,14 @@ def _generate_demo_data(settings: Settings, scale: float) -> None:
     generate(settings.landing_dir, scale=scale)
 
 
-def run_pipeline(day: dt.date | None = None, rebuild_all: bool = False) -> ExecuteInProcessResult:
+def run_pipeline(
+    inputs: str | None, day: dt.date | None = None, rebuild_all: bool = False
+) -> ExecuteInProcessResult:
+    """`inputs`: the fingerprint of what the run reads, kept with its publish."""
     import dagster as dg
 
     from dagster_project.dbt_project import prepare_manifest
+    from dagster_project.nothing_new import INPUTS_TAG
     from dagster_project.stale_runs import execute_guarded
 
     prepare_manifest()
@@ -60,6 +66,7 @@ def run_pipeline(day: dt.date | None = None, rebuild_all: bool = False) -> Execu
                 "ops": {"dbt_models": {"config": {"rebuild_all": rebuild_all}}},
             },
             partition_key=day.isoformat() if day else None,
+            tags={INPUTS_TAG: inputs} if inputs else None,
         )
     return result
 
@@ -88,10 +95,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     if args.demo:
         _generate_demo_data(settings, args.scale)
+    from dagster_project.nothing_new import nothing_new, run_inputs
+
+    inputs = run_inputs(settings)
+    last_publish = None if args.rebuild_all else nothing_new(settings, inputs)
+    if last_publish is not None:
+        print(f"{last_publish}\n\nNothing new: done in {time.perf_counter() - started:.1f} s.")
+        return 0
     from dagster_project.stale_runs import PipelineAlreadyRunning
 
     try:
-        result = run_pipeline(args.day, args.rebuild_all)
+        result = run_pipeline(inputs, args.day, args.rebuild_all)
     except PipelineAlreadyRunning as running:
         print(running, file=sys.stderr)
         return 1

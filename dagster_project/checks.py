@@ -6,7 +6,8 @@ On a raw table loaded from landing files, the row checks read only the rows of t
 loaded since the table's last passing validation (a daily run validates its day, and rows
 that failed stay under check until they are fixed); row counts and other aggregates still
 read the whole table. A validation that crashes is recorded as a failure, so the publish
-gate (expectations/gate.py) never mistakes it for a pass."""
+gate (expectations/gate.py) never mistakes it for a pass. A relation unchanged since a
+validation that met every expectation carries that result over (expectations/carry_over.py)."""
 
 import datetime as dt
 from pathlib import Path
@@ -25,6 +26,12 @@ from expectations import (
 )
 from expectations.audit import TABLE as RESULTS_TABLE
 from expectations.audit import ensure_table
+from expectations.carry_over import (
+    PassedValidation,
+    record_state,
+    relation_state,
+    unchanged_since_passed,
+)
 from expectations.gate import open_failures, record_blocked_publish
 from ingestion.contracts import CONTRACTS
 from ingestion.ledger import SCHEMA as AUDIT_SCHEMA
@@ -75,6 +82,20 @@ def _result(outcome: SuiteOutcome) -> dg.AssetCheckResult:
         description=f"{len(outcome.failures)} of {len(outcome.expectations)} expectations failed"
         if outcome.failures
         else f"all {len(outcome.expectations)} expectations met",
+    )
+
+
+def _carried_over(passed: PassedValidation) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        passed=True,
+        metadata={
+            "carried_over": True,
+            "validated_in_run": passed.run_id,
+            "rows_validated": passed.rows_validated,
+            "expectations": passed.expectations,
+        },
+        description=f"all {passed.expectations} expectations met when run {passed.run_id} "
+        "validated the same data with the same suite; not validated again",
     )
 
 
@@ -164,6 +185,10 @@ def build_suite_check(relation: str) -> dg.AssetChecksDefinition:
                     description=f"skipped: not delivered: {', '.join(missing)}",
                     metadata={"sources_not_delivered": ", ".join(missing)},
                 )
+            state = relation_state(con, relation)
+            passed = unchanged_since_passed(con, relation, state)
+            if passed is not None:
+                return _carried_over(passed)
             try:
                 outcome = validate_relation(
                     con,
@@ -176,6 +201,7 @@ def build_suite_check(relation: str) -> dg.AssetChecksDefinition:
                 record_outcome(con, crashed_outcome(relation, context.run.run_id, error))
                 raise
             record_outcome(con, outcome)
+            record_state(con, relation, outcome.validated_at, state)
             if not outcome.passed:  # said at once: later steps may not run to say it
                 record_blocked_publish(con, context.run.run_id, open_failures(con, relations()))
         return _result(outcome)

@@ -10,6 +10,7 @@ from dagster_project.assets.quality_docs import quality_docs
 from dagster_project.assets.quarantine import quarantine_spec
 from dagster_project.checks import suite_checks
 from dagster_project.dbt_project import DBT_EXECUTABLE, dbt_project
+from dagster_project.event_log import speed_up_sqlite_storage
 from dagster_project.jobs import daily_schedule, full_pipeline, new_landing_files
 from dagster_project.ownership import owners_from_env, with_default_owners
 from dagster_project.resources import WarehouseResource
@@ -47,4 +48,6 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     )
 
 
+# Every process that runs these definitions writes Dagster's events this fast.
+speed_up_sqlite_storage()
 defs = build_definitions(Settings.from_env())

@@ -11,6 +11,7 @@ next run compares against it.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -34,6 +35,8 @@ class RebuildPlan:
     # Unique ids of the models and seeds whose inputs did not change, parents first.
     skip_in_order: tuple[str, ...]
     reason: str
+    # Every model runs, whatever changed: the incremental ones from scratch too.
+    rebuild_all: bool = False
 
     @property
     def skip(self) -> frozenset[str]:
@@ -51,11 +54,11 @@ def plan_rebuild(
     state = {"project": project_fingerprint(), "inputs": input_states(con, manifest)}
     previous = last_build_state(con)
     if rebuild_all_because:
-        return RebuildPlan(state, (), f"building every model: {rebuild_all_because}")
+        return RebuildPlan(state, (), f"building every model: {rebuild_all_because}", True)
     if previous is None:
-        return RebuildPlan(state, (), "no earlier build: building every model")
+        return RebuildPlan(state, (), "no earlier build: building every model", True)
     if previous["project"] != state["project"]:
-        return RebuildPlan(state, (), "the dbt project changed: building every model")
+        return RebuildPlan(state, (), "the dbt project changed: building every model", True)
     before, now = previous["inputs"], state["inputs"]
     changed = {node for node in before.keys() | now.keys() if before.get(node) != now.get(node)}
     parents = manifest["parent_map"]
@@ -86,6 +89,12 @@ def last_build_state(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
         return None
     state = scalar(con, f"select state from {BUILDS} order by built_at desc limit 1")
     return json.loads(state) if state else None
+
+
+def last_build_time(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    if not table_exists(con, BUILDS):
+        return None
+    return scalar(con, f"select max(built_at) from {BUILDS}")
 
 
 def input_states(con: duckdb.DuckDBPyConnection, manifest: Mapping[str, Any]) -> dict[str, str]:

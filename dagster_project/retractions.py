@@ -4,11 +4,14 @@ The daily models merge on their key, and a merge cannot delete: a row that a cor
 file no longer holds leaves the raw table (ingestion records it in `audit.restatements`
 as "rows retracted") but would stay in the model. So after such a load the daily models
 are rebuilt in full once (`--full-refresh`, which every engine supports), and the refresh
-is recorded so the next run goes back to incremental.
+is recorded so the next run goes back to incremental. The incremental unit-month panels
+downstream are rebuilt in full after a retraction too: a merge cannot drop a unit or month
+that only the retracted rows made.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -43,6 +46,18 @@ def retracted_files(con: duckdb.DuckDBPyConnection, sources: list[str]) -> list[
         f"and recorded_at > coalesce((select max(refreshed_at) from {REFRESHES}), "
         "'-infinity'::timestamp) order by 1",
         [RETRACTED, sources],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def retracted_since(con: duckdb.DuckDBPyConnection, since: dt.datetime | None) -> list[str]:
+    """Files of any source that retracted rows since `since` (ever, if None): the
+    incremental panels may hold a unit or month those rows alone made."""
+    _ensure_table(con)
+    rows = con.execute(
+        f"select distinct source || '/' || file_path from {SCHEMA}.restatements "
+        "where kind = ? and recorded_at > coalesce(?, '-infinity'::timestamp) order by 1",
+        [RETRACTED, since],
     ).fetchall()
     return [row[0] for row in rows]
 

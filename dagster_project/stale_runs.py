@@ -92,16 +92,23 @@ def _start_and_state(pid: int) -> tuple[str, str]:
 
 
 def execute_guarded(
-    job: dg.JobDefinition, instance: dg.DagsterInstance, **options: Any
+    job: dg.JobDefinition,
+    instance: dg.DagsterInstance,
+    tags: Mapping[str, str] | None = None,
+    **options: Any,
 ) -> dg.ExecuteInProcessResult:
     """`job.execute_in_process(instance=instance, raise_on_error=False, **options)` once
-    abandoned runs are closed, tagged with this process, and stoppable by Ctrl-C even
-    while it waits for a pool slot. Raises PipelineAlreadyRunning instead of waiting."""
+    abandoned runs are closed, tagged with this process (and `tags`), and stoppable by
+    Ctrl-C even while it waits for a pool slot. Raises PipelineAlreadyRunning instead of
+    waiting."""
     for run_id in release_abandoned_runs(instance):
         print(f"closed run {run_id}: its process is gone (killed or crashed); slots freed")
     with interruptible_run():
         return job.execute_in_process(
-            instance=instance, raise_on_error=False, tags=RunProcess.current().tags(), **options
+            instance=instance,
+            raise_on_error=False,
+            tags={**(tags or {}), **RunProcess.current().tags()},
+            **options,
         )
 
 

@@ -14,8 +14,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # Event dates before this are taken for typos and quarantined.
 DEFAULT_HISTORY_START = dt.date(2015, 1, 1)
 # DuckDB's own default is 80% of RAM, mostly cache: capping it keeps the pipeline's peak
-# memory predictable (big sorts and joins spill to disk beyond it).
-DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
+# memory predictable (big sorts and joins spill to disk beyond it). Its cache of the table
+# read is most of a process's memory: at 100x the demo, GX over 10M tasks peaked at 2.5 GB
+# with 2GB and 1.6 GB with 1GB, and the whole build took as long (docs/benchmarks.md).
+DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
 MB = 1 << 20
 SURVEY_SCALES_VARIABLE = "AIROI_SURVEY_SCALES"
 # The answer scale of each survey question. dbt reads the same variable with the same

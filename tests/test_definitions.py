@@ -41,7 +41,10 @@ def test_daily_schedule_requests_yesterdays_partition(dbt_manifest):
 
     schedule = defs.resolve_schedule_def("daily_pipeline")
     tick = dt.datetime(2026, 11, 3, 6, 0, tzinfo=dt.UTC)
-    with dg.build_schedule_context(scheduled_execution_time=tick) as context:
+    repository = defs.get_repository_def()
+    with dg.build_schedule_context(
+        scheduled_execution_time=tick, repository_def=repository
+    ) as context:
         data = schedule.evaluate_tick(context)
     assert schedule.cron_schedule == "0 6 * * *"
     assert [request.partition_key for request in data.run_requests] == ["2026-11-02"]

@@ -12,6 +12,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from dagster_project.nothing_new import INPUTS_TAG, nothing_new, run_inputs
 from dagster_project.run_summary import summary
 from serving.publish import dashboard_dir, parquet_root
 from tests.conftest import settings_for
@@ -40,12 +41,12 @@ def inspections(serials: list[str]) -> str:
     return "\n".join([HEADER, *rows]) + "\n"
 
 
-def run(settings) -> dg.ExecuteInProcessResult:
+def run(settings, tags: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
     from dagster_project.definitions import build_definitions
 
     with dg.DagsterInstance.ephemeral() as instance:
         job = build_definitions(settings).resolve_job_def("full_pipeline")
-        return job.execute_in_process(instance=instance, raise_on_error=False)
+        return job.execute_in_process(instance=instance, raise_on_error=False, tags=tags)
 
 
 def test_a_failed_raw_check_publishes_nothing_and_the_next_dashboard_says_so(
@@ -97,3 +98,21 @@ def test_a_failed_raw_check_publishes_nothing_and_the_next_dashboard_says_so(
     assert run_id == blocked.run_id and "_source_file failed (30 unexpected rows" in failures
     page = (dashboard_dir(settings.serving_path) / "index.html").read_text()
     assert "Publishing was stopped:" in page and "_source_file failed (30 unexpected rows" in page
+
+
+def test_a_refused_run_is_never_taken_for_nothing_new(pipeline, tmp_path, monkeypatch):
+    """The landing files as published again after a refused run: the bad rows it loaded
+    stay in the warehouse and its failures stay open, so the next run must run."""
+    shutil.copytree(pipeline.settings.data_dir, tmp_path, dirs_exist_ok=True, symlinks=True)
+    settings = settings_for(tmp_path, monkeypatch)
+    inputs = run_inputs(settings)
+    assert run(settings, tags={INPUTS_TAG: inputs}).success
+    assert nothing_new(settings, inputs) is not None
+    late_file = settings.landing_dir / "quality" / "inspections_2026-10-late.csv"
+    write_text(late_file, inspections(["DUP-1"] * 30))
+
+    assert not run(settings, tags={INPUTS_TAG: run_inputs(settings)}).success
+
+    late_file.unlink()
+    assert run_inputs(settings) == inputs
+    assert nothing_new(settings, inputs) is None

@@ -162,3 +162,15 @@ def test_a_second_run_loads_nothing_new_and_changes_no_count(pipeline):
         pipeline.defs.resolve_job_def("full_pipeline").asset_layer.asset_graph.asset_check_keys
     )
     assert evaluated == expected
+    logged = [record.user_message for record in pipeline.instance.all_logs(second.run_id)]
+    assert not [m for m in logged if "did not yield or return expected outputs" in m]
+    # The marts' suites see the same data again: their results are carried over; the raw
+    # tables' suites, bound to the clock (freshness), run.
+    suites = {
+        e.asset_key.to_user_string(): e.metadata
+        for e in second.get_asset_check_evaluations()
+        if e.check_name == "great_expectations"
+    }
+    carried = {name for name, metadata in suites.items() if "carried_over" in metadata}
+    assert {name for name in suites if name.startswith("marts/")} <= carried
+    assert "raw/operations_tasks" not in carried

@@ -26,9 +26,14 @@ from dagster_project.partitions import (
     window_vars,
 )
 from dagster_project.previews import mart_metadata
-from dagster_project.rebuild_plan import plan_rebuild, record_build
+from dagster_project.rebuild_plan import last_build_time, plan_rebuild, record_build
 from dagster_project.resources import WarehouseResource
-from dagster_project.retractions import daily_sources, record_refresh, retracted_files
+from dagster_project.retractions import (
+    daily_sources,
+    record_refresh,
+    retracted_files,
+    retracted_since,
+)
 from expectations import relations
 from expectations.gate import describe, open_failures, record_blocked_publish
 
@@ -44,6 +49,9 @@ class LayeredTranslator(DagsterDbtTranslator):
 DAILY_MODELS = "tag:daily"
 # Unit tests check the SQL, not the data: the test suite runs them (test_dbt_unit_tests.py).
 BUILD = ["build", "--exclude-resource-type", "unit_test"]
+# A test of a model rebuilt runs even when another model it reads is left out as unchanged
+# (dbt's default, eager, would leave it out with that model, and its check without result).
+KEEP_TESTS_OF_BUILT_MODELS = ["--indirect-selection", "cautious"]
 # dbt's tests on the raw sources become checks on the ingestion assets they test.
 TRANSLATOR = LayeredTranslator(
     settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)
@@ -127,10 +135,18 @@ def dbt_models(
     manifest = dbt_project_manifest()
     with warehouse.connect() as con:
         plan = plan_rebuild(con, manifest, nodes, _rebuild_all_because(config, whole))
+        retracted = retracted_since(con, last_build_time(con))
     context.log.info(f"{plan.reason}; {len(plan.skip)} of {len(nodes)} models and seeds unchanged")
     # Full fqn: a bare name would also match a folder of that name (marts/initiatives/).
     skipped = sorted("fqn:" + ".".join(manifest["nodes"][node]["fqn"]) for node in plan.skip)
-    command = [*BUILD, "--exclude", " ".join(skipped)] if skipped else BUILD
+    command = BUILD
+    if skipped:
+        command = [*BUILD, *KEEP_TESTS_OF_BUILT_MODELS, "--exclude", " ".join(skipped)]
+    if plan.rebuild_all or retracted:
+        # The incremental panels from scratch: a merge cannot drop a unit or month.
+        command = [*command, "--full-refresh"]
+        if retracted:
+            context.log.info(f"rows retracted by {', '.join(retracted)}: panels rebuilt in full")
     # Events are held until dbt exits: the previews read the warehouse, which DuckDB lets
     # only one process open while dbt writes it.
     invocation = dbt.cli(command, context=context, raise_on_error=False)
@@ -143,9 +159,15 @@ def dbt_models(
         )
         for node in plan.skip_in_order
     ]
+    tested = {
+        dg.AssetCheckKey(e.asset_key, e.check_name)
+        for e in events
+        if isinstance(e, dg.AssetCheckResult)
+    }
     for output in _with_column_types(context, warehouse, carried_over):
         yield output  # upstream of every model rebuilt: reported first
-        yield from _carried_over_checks(context, context.asset_key_for_output(output.output_name))
+        key = context.asset_key_for_output(output.output_name)
+        yield from _carried_over_checks(context, key, tested)
     marts = set(mart_keys())
     built = _built_keys(context, events)
     previews = mart_metadata(warehouse.warehouse_path, [k for k in built if k in marts])
@@ -162,12 +184,13 @@ def dbt_models(
 
 
 def _carried_over_checks(
-    context: dg.AssetExecutionContext, key: dg.AssetKey
+    context: dg.AssetExecutionContext, key: dg.AssetKey, tested: set[dg.AssetCheckKey]
 ) -> Iterator[dg.AssetCheckResult]:
     """The dbt tests of a model not rebuilt passed on the same data in the last build (only
-    a successful build is recorded): reported as carried over, not as missing."""
+    a successful build is recorded): reported as carried over, not as missing. Those that
+    ran anyway (they also read a model rebuilt) report their own result."""
     for check in context.selected_asset_check_keys:
-        if check.asset_key == key:
+        if check.asset_key == key and check not in tested:
             yield dg.AssetCheckResult(
                 asset_key=key,
                 check_name=check.name,

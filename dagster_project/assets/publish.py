@@ -4,6 +4,8 @@ One step, behind the gate: while any error-level expectation is failing on a raw
 a mart (expectations/gate.py), nothing is written and the refusal is recorded for the
 next dashboard. Otherwise the three are staged and swapped in together
 (serving/publish.py), so a failure anywhere leaves the last good publish byte-identical.
+What the publish was made from is kept, so the next run can tell whether anything is new
+(nothing_new.py).
 """
 
 from pathlib import Path
@@ -12,6 +14,7 @@ import dagster as dg
 
 from dagster_project.assets.dbt import mart_keys
 from dagster_project.dbt_project import dbt_project
+from dagster_project.nothing_new import INPUTS_TAG, record_publish
 from dagster_project.resources import WarehouseResource
 from dashboard import build_dashboard
 from expectations import relations
@@ -63,6 +66,7 @@ def serving_file(context: dg.AssetExecutionContext, warehouse: WarehouseResource
             served_relations(dbt_project.manifest_path),
             build_dashboard,
         )
+        record_publish(con, context.run_id, context.run.tags.get(INPUTS_TAG))
     context.log.info(f"published {len(report.tables)} tables to {report.serving_path}")
     context.log.info(f"dashboard written to {report.dashboard_page}")
     yield dg.MaterializeResult(asset_key=SERVING_KEY, metadata=_serving_metadata(report))

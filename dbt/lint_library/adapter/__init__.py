@@ -9,3 +9,15 @@ DUCKDB_IMPLEMENTATIONS = {
 
 def dispatch(macro_name: str, macro_namespace: str | None = None):
     return DUCKDB_IMPLEMENTATIONS[macro_name]
+
+
+class _Column:
+    name = "unit_key"
+
+    def is_float(self) -> bool:
+        return False
+
+
+def get_columns_in_relation(relation: object) -> list[_Column]:
+    """No warehouse to ask while linting: one column, so that the SQL around it parses."""
+    return [_Column()]

@@ -8,7 +8,20 @@
 
     Worked hours, the throughput's denominator, are the team's average headcount on the HR
     roster ((start + end) / 2, a team of the same name) times the declared
-    worked_hours_per_fte_month; null where the roster does not hold the team. -#}
+    worked_hours_per_fte_month; null where the roster does not hold the team.
+
+    Incremental by month: everything but the task rows' median and active employees is
+    small (days, roster, months) and computed whole; the task rows are read again only
+    for the months they changed in (rows loaded since the last build, a month whose
+    count of tasks moved: the month a restated task left), the other months keep theirs
+    (a counted day delivered since nulls the month's median and active employees anyway). Only rows that changed are merged. Teams or months that vanish
+    (retracted rows) need a full refresh, which the pipeline runs then. -#}
+{{ config(
+    materialized='incremental',
+    unique_key=['team', 'month_start'],
+    incremental_strategy='merge',
+) }}
+
 with
 
 months as (
@@ -19,27 +32,12 @@ team_days as (
     select * from {{ ref('int_operations__team_days') }}
 ),
 
-tasks as (
-    select * from {{ ref('stg_operations__tasks') }}
-    where is_completed and team is not null
-),
-
 roster_months as (
     select * from {{ ref('int_hr__team_months') }}
 ),
 
 teams as (
     select distinct team from team_days
-),
-
-row_months as (
-    select
-        team,
-        task_month,
-        {{ median('duration_minutes') }} as median_duration_minutes,
-        count(distinct employee_key) as active_employees
-    from tasks
-    group by team, task_month
 ),
 
 day_totals as (
@@ -62,7 +60,59 @@ day_totals as (
     group by team, task_month
 ),
 
-final as (
+{% if is_incremental() %}
+    built as (
+        select * from {{ this }}
+    ),
+
+    reread_months as (
+        select task_month as month_start from {{ ref('stg_operations__tasks') }}
+        where loaded_at > (select max(built.loaded_at) from built)
+        union
+        select month_start from months
+        where month_start not in (select built.month_start from built)
+        union
+        select day_totals.task_month as month_start
+        from day_totals
+        left join built
+            on day_totals.team = built.team and day_totals.task_month = built.month_start
+        where built.team is null or built.completed_tasks != day_totals.completed_tasks
+    ),
+{% else %}
+    reread_months as (
+        select month_start from months
+    ),
+{% endif %}
+
+tasks as (
+    select * from {{ ref('stg_operations__tasks') }}
+    where
+        is_completed
+        and team is not null
+        and task_month in (select reread_months.month_start from reread_months)
+),
+
+row_months as (
+    select
+        team,
+        task_month,
+        {{ median('duration_minutes') }} as median_duration_minutes,
+        count(distinct employee_key) as active_employees
+    from tasks
+    group by team, task_month
+    {% if is_incremental() -%}
+        union all
+        select
+            team,
+            month_start as task_month,
+            median_duration_minutes,
+            active_employees
+        from built
+        where month_start not in (select reread_months.month_start from reread_months)
+    {%- endif %}
+),
+
+panel as (
     select
         teams.team,
         months.month_start,
@@ -92,6 +142,21 @@ final as (
         on teams.team = row_months.team and months.month_start = row_months.task_month
     left join roster_months
         on teams.team = roster_months.team and months.month_start = roster_months.month_start
+),
+
+changed as (
+    {% if is_incremental() -%}
+        {{ changed_rows('panel') }}
+    {%- else -%}
+        select * from panel
+    {%- endif %}
+),
+
+final as (
+    select
+        changed.*,
+        cast(current_timestamp as {{ dbt.type_timestamp() }}) as loaded_at
+    from changed
 )
 
 select * from final

@@ -11,7 +11,18 @@
     A line is any line seen in inspections, production runs or claims. Production and
     claims count as zero in a month without rows only when their source was delivered
     (has any row): otherwise they are unknown (null), so production speed, claims and the
-    defects scaled up to production are absent rather than zero. -#}
+    defects scaled up to production are absent rather than zero.
+
+    Incremental by month: every input is a day-level or smaller table, so the panel is
+    computed whole, and only the line-months that changed are merged; a row keeps its
+    loaded_at while nothing changes it. Lines or months that vanish (retracted rows) need
+    a full refresh, which the pipeline runs then. -#}
+{{ config(
+    materialized='incremental',
+    unique_key=['line_id', 'month_start'],
+    incremental_strategy='merge',
+) }}
+
 with
 
 months as (
@@ -119,13 +130,28 @@ counts as (
         on lines.line_id = claims.line_id and months.month_start = claims.month_start
 ),
 
-final as (
+panel as (
     -- Inspection samples production: scale the sample's shares up to what was produced.
     select
         counts.*,
         counts.units_produced * counts.defective_units / nullif(counts.units_inspected, 0) as defective_units_produced,
         counts.units_produced * counts.reworked_units / nullif(counts.units_inspected, 0) as reworked_units_produced
     from counts
+),
+
+changed as (
+    {% if is_incremental() -%}
+        {{ changed_rows('panel') }}
+    {%- else -%}
+        select * from panel
+    {%- endif %}
+),
+
+final as (
+    select
+        changed.*,
+        cast(current_timestamp as {{ dbt.type_timestamp() }}) as loaded_at
+    from changed
 )
 
 select * from final

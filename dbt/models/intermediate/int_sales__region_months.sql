@@ -7,7 +7,21 @@
     customers (null), and so no retention or CLV.
     Margin and product are optional in the orders: a month's gross margin (and so its CLV)
     and AI-enabled revenue are known only if every order of it carries the field, else
-    null, so int_metric_values leaves them out rather than reading zero. -#}
+    null, so int_metric_values leaves them out rather than reading zero.
+
+    Incremental by month: the month's orders are summed whole (one pass over the orders),
+    but the customers active at each month's start and end, which join every customer's
+    months with the trailing year of every month, are counted again only for the months
+    an order changed in and the 12 after (rows loaded since the last build, a month whose
+    count of orders moved: the month a restated order left); the other months keep
+    theirs. Only rows that changed are merged. Regions or months that vanish (retracted
+    rows) need a full refresh, which the pipeline runs then. -#}
+{{ config(
+    materialized='incremental',
+    unique_key=['region', 'month_start'],
+    incremental_strategy='merge',
+) }}
+
 with
 
 months as (
@@ -50,6 +64,36 @@ monthly_orders as (
     group by orders.region, orders.order_month
 ),
 
+{% if is_incremental() %}
+    built as (
+        select * from {{ this }}
+    ),
+
+    changed_order_months as (
+        select order_month as month_start from orders
+        where loaded_at > (select max(built.loaded_at) from built)
+        union
+        select monthly_orders.month_start
+        from monthly_orders
+        left join built
+            on monthly_orders.region = built.region and monthly_orders.month_start = built.month_start
+        where built.region is null or built.orders != monthly_orders.orders
+    ),
+
+    -- An order counts its customer active for its month and the 12 after.
+    recounted_months as (
+        select months.month_start
+        from months
+        inner join changed_order_months
+            on
+                months.month_start >= changed_order_months.month_start
+                and months.month_start <= {{ dbt.dateadd('month', 12, 'changed_order_months.month_start') }}
+        union
+        select month_start from months
+        where month_start not in (select built.month_start from built)
+    ),
+{% endif %}
+
 customer_months as (
     select distinct
         customer_id,
@@ -75,6 +119,9 @@ customer_activity as (
         on
             months.month_start >= customer_months.month_start
             and customer_months.month_start >= {{ dbt.dateadd('month', -12, 'months.month_start') }}
+    {% if is_incremental() -%}
+        where months.month_start in (select recounted_months.month_start from recounted_months)
+    {% endif -%}
     group by customer_months.region, customer_months.customer_id, months.month_start
 ),
 
@@ -87,6 +134,17 @@ active_customers as (
         sum(case when active_at_end = 1 and active_at_start = 0 then 1 else 0 end) as new_customers
     from customer_activity
     group by region, month_start
+    {% if is_incremental() -%}
+        union all
+        select
+            region,
+            month_start,
+            customers_at_start,
+            customers_at_end,
+            new_customers
+        from built
+        where month_start not in (select recounted_months.month_start from recounted_months)
+    {%- endif %}
 ),
 
 counts as (
@@ -129,12 +187,27 @@ retention as (
     from retained
 ),
 
-final as (
+panel as (
     select
         retention.*,
         {{ customer_lifetime_value('margin_per_customer', 'customer_retention', var('clv_annual_discount_rate')) }}
             as customer_lifetime_value
     from retention
+),
+
+changed as (
+    {% if is_incremental() -%}
+        {{ changed_rows('panel') }}
+    {%- else -%}
+        select * from panel
+    {%- endif %}
+),
+
+final as (
+    select
+        changed.*,
+        cast(current_timestamp as {{ dbt.type_timestamp() }}) as loaded_at
+    from changed
 )
 
 select * from final
