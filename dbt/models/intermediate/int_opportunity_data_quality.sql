@@ -38,8 +38,8 @@ completeness as (
 
 quarantine as (
     select
-        json_extract_string(raw_values, '$.process') as process_name,
-        try_cast(json_extract_string(raw_values, '$.started_at') as timestamp) as started_at
+        {{ json_text('raw_values', '$.process') }} as process_name,
+        try_cast({{ json_text('raw_values', '$.started_at') }} as timestamp) as started_at
     from {{ source('audit', 'quarantine') }}
     where source = 'operations_tasks'
 ),

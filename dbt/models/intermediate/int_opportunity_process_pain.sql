@@ -100,10 +100,11 @@ theme_lists as (
     select
         department,
         process_name,
-        string_agg(
-            replace(theme, '_', ' ') || ' ' || cast(round(100 * commenter_share) as integer) || '%',
-            ', ' order by theme_rank
-        ) as comment_themes
+        {{ ordered_string_agg(
+            "replace(theme, '_', ' ') || ' ' || cast(round(100 * commenter_share) as integer) || '%'",
+            "', '",
+            'theme_rank'
+        ) }} as comment_themes
     from ranked_pain_themes
     where theme_rank <= 3
     group by department, process_name

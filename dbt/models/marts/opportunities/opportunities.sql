@@ -53,11 +53,12 @@ effects as (
 clear_effects as (
     select
         initiative_id,
-        string_agg(
-            metric_name || ' ' || case when did_effect_pct >= 0 then '+' else '' end
-            || cast(round(100 * did_effect_pct) as integer) || '%',
-            ', ' order by metric_name
-        ) as effects_summary
+        {{ ordered_string_agg(
+            "metric_name || ' ' || case when did_effect_pct >= 0 then '+' else '' end"
+            ~ " || cast(round(100 * did_effect_pct) as integer) || '%'",
+            "', '",
+            'metric_name'
+        ) }} as effects_summary
     from effects
     where ci_excludes_zero
     group by initiative_id
