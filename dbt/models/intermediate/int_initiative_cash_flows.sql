@@ -225,7 +225,8 @@ flows as (
         scenarios.benefit,
         initiatives.running_cost_monthly as running_cost,
         initiatives.development_cost + initiatives.implementation_cost as initial_investment,
-        power(1 + initiatives.discount_rate, -scenarios.month_number / 12.0) as discount_factor
+        power(1 + initiatives.discount_rate, -scenarios.month_number / cast(12 as {{ type_double() }}))
+            as discount_factor
     from scenarios
     inner join horizon_months
         on

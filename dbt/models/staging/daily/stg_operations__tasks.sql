@@ -31,7 +31,7 @@ renamed as (
         error_flag as has_error,
         rework_flag as is_reworked,
         ai_assisted as is_ai_assisted,
-        {{ dbt.datediff('started_at', 'ended_at', 'second') }} / 60.0 as duration_minutes,
+        cast({{ dbt.datediff('started_at', 'ended_at', 'second') }} as {{ type_double() }}) / 60 as duration_minutes,
         _source_file as source_file,
         {{ day_partition_column('started_at', 'started_on') }}
         _loaded_at as loaded_at
