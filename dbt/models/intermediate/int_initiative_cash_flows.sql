@@ -101,7 +101,8 @@ month_numbers as (
 horizon_months as (
     select
         initiatives.initiative_id,
-        months.generated_number as month_number,
+        -- dbt's generate_series counts in doubles on Spark (its powers of 2).
+        cast(months.generated_number as {{ dbt.type_bigint() }}) as month_number,
         cast({{ dbt.dateadd('month', 'months.generated_number - 1', 'rollout.first_go_live_month') }} as date)
             as month_start,
         cast({{ dbt.dateadd('month', 'months.generated_number - 1', 'rollout.first_go_live_month') }} as date)
