@@ -1,31 +1,41 @@
-"""Everything Dagster loads: `dagster dev -m dagster_project.definitions`."""
+"""Everything Dagster loads: `dagster dev` and `dg dev` read it from pyproject.toml."""
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from dagster_project.assets.dbt import dbt_daily_models, dbt_models
-from dagster_project.assets.ingestion import initiative_registry, source_assets
+from dagster_project.assets.dbt import dbt_daily_models, dbt_models, dbt_project_manifest
+from dagster_project.assets.ingestion import GROUP, initiative_registry, source_assets
 from dagster_project.assets.publish import serving_file
 from dagster_project.assets.quality_docs import quality_docs
+from dagster_project.assets.quarantine import quarantine_spec
 from dagster_project.checks import suite_checks
 from dagster_project.dbt_project import DBT_EXECUTABLE, dbt_project
 from dagster_project.jobs import daily_schedule, full_pipeline, new_landing_files
+from dagster_project.ownership import owners_from_env, with_default_owners
 from dagster_project.resources import WarehouseResource
 from ingestion.settings import Settings
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     """Definitions over the given paths. dbt reads the warehouse path from
-    AIROI_WAREHOUSE_PATH, so the environment must agree with `settings`."""
+    AIROI_WAREHOUSE_PATH, so the environment must agree with `settings`. Assets that name
+    no owners are owned by AIROI_ASSET_OWNERS (default team:analytics-engineering)."""
+    quarantine = quarantine_spec(
+        dbt_project_manifest(),
+        written_by=[key for asset in source_assets for key in asset.keys],
+        group_name=GROUP,
+    )
+    assets = [
+        *source_assets,
+        initiative_registry,
+        quarantine,
+        dbt_daily_models,
+        dbt_models,
+        serving_file,
+        quality_docs,
+    ]
     return dg.Definitions(
-        assets=[
-            *source_assets,
-            initiative_registry,
-            dbt_daily_models,
-            dbt_models,
-            serving_file,
-            quality_docs,
-        ],
+        assets=with_default_owners(assets, owners_from_env()),
         asset_checks=suite_checks,
         jobs=[full_pipeline],
         schedules=[daily_schedule],

@@ -77,6 +77,7 @@ def _chart(snapshot: Snapshot, family: str, name: str, units: dict[str, list[str
         title=f"{title}, monthly",
         value_format=lambda v: fmt.level(v, unit),
         go_live=None,
+        hover_format=lambda v: fmt.level_with_unit(v, unit),
     )
     definition = (snapshot.catalogue.get(name) or {}).get("metric_definition") or ""
     return figure(svg, title, legend=[("total", label)], note=definition)

@@ -2,8 +2,11 @@
 
 Colours come from CSS classes in the page's stylesheet, so the single accent colour and
 the print styles reach the charts too. Every data mark is a `<path class="mark ...">`:
-a chart with no such path drew nothing. Charts with nothing to draw return "" and the
-caller says so in words instead of showing an empty frame.
+a chart with no such path drew nothing. Every mark holds a `<title>`, the browser's
+tooltip on hover: what it is, its value and unit. Row labels (initiative names) wrap
+onto a few lines rather than being cut; one still too long ends in an ellipsis and holds
+its full text in a `<title>`. Charts with nothing to draw return "" and the caller says
+so in words instead of showing an empty frame.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ Formatter = Callable[[float], str]
 # About the width a chart gets in a two-column grid, so text shows near its CSS size.
 WIDTH = 520
 FONT_WIDTH = 6.0  # average glyph width at 11px, to keep labels inside their column
-SPARSE = 16  # series with fewer points (quarterly surveys) get a dot on each point
+LINE_HEIGHT = 13.0  # of a wrapped row label, at 11px
+LABEL_LINES = 4  # a row label wraps onto at most this many lines
+SPARSE = 16  # series with fewer points (quarterly surveys) show a dot on each point
 
 
 @dataclass(frozen=True)
@@ -109,9 +114,35 @@ def _line(x1: float, y1: float, x2: float, y2: float, css: str) -> str:
     return f'<path class="{css}" d="M{_f(x1)},{_f(y1)}H{_f(x2)}V{_f(y2)}"/>'
 
 
-def _fit(label: str, width: float) -> str:
+def _wrap(label: str, width: float) -> list[str]:
+    """The label in lines of at most `width`, broken between words (a word longer than a
+    line is broken inside); past LABEL_LINES lines the last one ends in an ellipsis."""
     limit = max(4, int(width / FONT_WIDTH))
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "\u2026"
+    lines: list[str] = []
+    for word in label.split():
+        for chunk in (word[i : i + limit] for i in range(0, len(word), limit)):
+            if lines and len(lines[-1]) + 1 + len(chunk) <= limit:
+                lines[-1] += f" {chunk}"
+            else:
+                lines.append(chunk)
+    if len(lines) <= LABEL_LINES:
+        return lines or [""]
+    rest = " ".join(lines[LABEL_LINES - 1 :])
+    return [*lines[: LABEL_LINES - 1], rest[: limit - 1].rstrip() + "\u2026"]
+
+
+def _row_label(x: float, middle: float, label: str, width: float) -> str:
+    """A row's label right-aligned at `x`, its lines centred on `middle`; a shortened
+    label keeps its full text as a tooltip."""
+    lines = _wrap(label, width)
+    first = middle + 4 - (len(lines) - 1) * LINE_HEIGHT / 2
+    spans = "".join(
+        f'<tspan x="{_f(x)}" y="{_f(first + number * LINE_HEIGHT)}">{escape(line)}</tspan>'
+        for number, line in enumerate(lines)
+    )
+    shortened = " ".join(lines) != " ".join(label.split())
+    tooltip = f"<title>{escape(label)}</title>" if shortened else ""
+    return f'<text text-anchor="end" class="row-label">{tooltip}{spans}</text>'
 
 
 _TRAILING_ZEROS = re.compile(r"(\d)\.(\d*?)0+(?=\D*$)")
@@ -165,14 +196,23 @@ def _circle(x: float, y: float, radius: float) -> str:
     )
 
 
-def _dot(x: float, y: float, radius: float, css: str) -> str:
-    return f'<path class="{css}" d="{_circle(x, y, radius)}"/>'
+def _mark(d: str, css: str, tooltip: str) -> str:
+    """A data mark whose tooltip (its title) says what it is, with value and unit."""
+    return f'<path class="{css}" d="{d}"><title>{escape(tooltip)}</title></path>'
 
 
 def line_chart(
-    series: Sequence[Series], *, title: str, value_format: Formatter, go_live: GoLive | None
+    series: Sequence[Series],
+    *,
+    title: str,
+    value_format: Formatter,
+    go_live: GoLive | None,
+    hover_format: Formatter | None = None,
 ) -> str:
-    """Monthly series on one axis, with the go-live marked (and the roll-out shaded)."""
+    """Monthly series on one axis, with the go-live marked (and the roll-out shaded).
+    Each month is a point whose tooltip gives series, month and value (`hover_format`,
+    which may name the unit the axis leaves out; `value_format` by default); a point
+    shows on hover, or always on a sparse series."""
     drawn = [s for s in series if s.points]
     if not drawn:
         return ""
@@ -199,11 +239,16 @@ def line_chart(
         label = _month_label(month, span)
         if label:
             body.append(_text(x(index), height - 8, label, "tick", "middle"))
+    hover = hover_format or value_format
     for s in drawn:
-        points = [(x(_month_index(m)), y(v)) for m, v in sorted(s.points)]
-        body.append(f'<path class="mark line {s.role}" d="{_polyline(points)}"/>')
-        if len(points) < SPARSE:
-            body.extend(_dot(px, py, 2.5, f"mark point {s.role}") for px, py in points)
+        ordered = sorted(s.points)
+        points = [(x(_month_index(m)), y(v)) for m, v in ordered]
+        body.append(_mark(_polyline(points), f"mark line {s.role}", f"{s.label}, {title}"))
+        css = f"mark point {s.role}" + ("" if len(points) < SPARSE else " on-hover")
+        body.extend(
+            _mark(_circle(px, py, 2.5), css, f"{s.label}, {month:%b %Y}: {hover(value)}")
+            for (px, py), (month, value) in zip(points, ordered, strict=True)
+        )
     return _svg(height, title, body)
 
 
@@ -230,18 +275,40 @@ def _go_live_marks(
     return "".join(marks)
 
 
-def _row_layout(count: int) -> tuple[float, float]:
-    """Height of a row-per-item chart and of each row."""
-    row = 30.0
-    return 16.0 + count * row + 26.0, row
+def _label_width(labels: Sequence[str], width: float) -> float:
+    """Room for row labels: 170 (240 on a wide chart), more where a label would not fit
+    on LABEL_LINES lines, up to 45% of the chart."""
+    base = 240.0 if width > WIDTH else 170.0
+    for candidate in (base, base + 60, 0.45 * width):
+        if all(not _wrap(label, candidate - 14)[-1].endswith("\u2026") for label in labels):
+            return candidate
+    return candidate
 
 
-def bar_chart(bars: Sequence[Bar], *, title: str, value_format: Formatter) -> str:
-    """Horizontal bars from zero, with the low-high range as a whisker where known."""
+def _row_layout(labels: Sequence[str], label_width: float) -> tuple[float, float]:
+    """Height of a row-per-item chart and of each row: taller rows where a label wraps."""
+    lines = max(len(_wrap(label, label_width - 14)) for label in labels)
+    row = max(30.0, lines * LINE_HEIGHT + 10)
+    return 16.0 + len(labels) * row + 26.0, row
+
+
+def _range_words(
+    range_name: str, low: float | None, high: float | None, value_format: Formatter
+) -> str:
+    if low is None or high is None:
+        return ""
+    return f" ({range_name} {value_format(low)} to {value_format(high)})"
+
+
+def bar_chart(
+    bars: Sequence[Bar], *, title: str, value_format: Formatter, range_name: str = "range"
+) -> str:
+    """Horizontal bars from zero, with the low-high range as a whisker where known; a
+    bar's tooltip gives its label, value and range (named `range_name`)."""
     if not bars:
         return ""
-    height, row = _row_layout(len(bars))
-    label_width, value_width = 170.0, 64.0
+    label_width, value_width = _label_width([bar.label for bar in bars], WIDTH), 64.0
+    height, row = _row_layout([bar.label for bar in bars], label_width)
     ends = [0.0] + [v for b in bars for v in (b.value, b.low, b.high) if v is not None]
     ticks = nice_ticks(min(ends), max(ends))
 
@@ -253,15 +320,14 @@ def bar_chart(bars: Sequence[Bar], *, title: str, value_format: Formatter) -> st
     for number, bar in enumerate(bars):
         middle = 16.0 + (number + 0.5) * row
         left, right = sorted((x(0.0), x(bar.value)))
-        body.append(
-            f'<path class="mark bar" d="M{_f(left)},{_f(middle - 8)}H{_f(max(right, left + 1))}'
-            f'V{_f(middle + 8)}H{_f(left)}Z"/>'
+        shape = (
+            f"M{_f(left)},{_f(middle - 8)}H{_f(max(right, left + 1))}V{_f(middle + 8)}H{_f(left)}Z"
         )
+        words = _range_words(range_name, bar.low, bar.high, value_format)
+        body.append(_mark(shape, "mark bar", f"{bar.label}: {value_format(bar.value)}{words}"))
         if bar.low is not None and bar.high is not None:
             body.append(_whisker(x(bar.low), x(bar.high), middle))
-        body.append(
-            _text(label_width - 10, middle + 4, _fit(bar.label, label_width - 14), "", "end")
-        )
+        body.append(_row_label(label_width - 10, middle, bar.label, label_width - 14))
         body.append(_text(WIDTH - 4, middle + 4, value_format(bar.value), "value", "end"))
     return _svg(height, title, body)
 
@@ -287,14 +353,19 @@ def _axis(
 
 
 def forest_plot(
-    rows: Sequence[Interval], *, title: str, value_format: Formatter, width: float = WIDTH
+    rows: Sequence[Interval],
+    *,
+    title: str,
+    value_format: Formatter,
+    width: float = WIDTH,
+    range_name: str = "95% interval",
 ) -> str:
-    """One row per estimate: its 95% interval as a line, the estimate as a dot, zero as
-    the reference. Rows without an estimate are named, not drawn."""
+    """One row per estimate: its interval (named `range_name`) as a line, the estimate
+    as a dot, zero as the reference. Rows without an estimate are named, not drawn."""
     if not any(r.estimate is not None for r in rows):
         return ""
-    height, row = _row_layout(len(rows))
-    label_width, value_width = (240.0 if width > WIDTH else 170.0), 64.0
+    label_width, value_width = _label_width([r.label for r in rows], width), 64.0
+    height, row = _row_layout([r.label for r in rows], label_width)
     ends = [0.0] + [v for r in rows for v in (r.estimate, r.low, r.high) if v is not None]
     ticks = nice_ticks(min(ends), max(ends))
 
@@ -305,18 +376,18 @@ def forest_plot(
     body = [_axis(ticks, x, 16.0, height - 26.0, value_format)]
     for number, interval in enumerate(rows):
         middle = 16.0 + (number + 0.5) * row
-        label = _fit(interval.label, label_width - 14)
-        body.append(_text(label_width - 10, middle + 4, label, "", "end"))
+        body.append(_row_label(label_width - 10, middle, interval.label, label_width - 14))
         if interval.estimate is None:
             body.append(_text(x(0.0) + 6, middle + 4, "no estimate", "muted"))
             continue
-        if interval.low is not None and interval.high is not None:
-            body.append(
-                f'<path class="mark ci {interval.tone}" '
-                f'd="M{_f(x(interval.low))},{_f(middle)}H{_f(x(interval.high))}"/>'
-            )
-        body.append(_dot(x(interval.estimate), middle, 5, f"mark dot {interval.tone}"))
         text = value_format(interval.estimate)
+        words = _range_words(range_name, interval.low, interval.high, value_format)
+        tooltip = f"{interval.label}: {text}{words}"
+        if interval.low is not None and interval.high is not None:
+            line = f"M{_f(x(interval.low))},{_f(middle)}H{_f(x(interval.high))}"
+            body.append(_mark(line, f"mark ci {interval.tone}", tooltip))
+        dot = _circle(x(interval.estimate), middle, 5)
+        body.append(_mark(dot, f"mark dot {interval.tone}", tooltip))
         body.append(_text(width - 4, middle + 4, text, f"value {interval.tone}", "end"))
     return _svg(height, title, body, width)
 
@@ -390,10 +461,9 @@ def _event_marks(
     month = f"month {month_format(c.months)}"
     marks = []
     if c.low and c.high:
-        marks.append(
-            f'<path class="mark ci {period}" d="M{_f(x)},{_f(y(c.low.value))}'
-            f'V{_f(y(c.high.value))}"/>'
-        )
+        interval = f"95% interval {value_format(c.low.value)} to {value_format(c.high.value)}"
+        line = f"M{_f(x)},{_f(y(c.low.value))}V{_f(y(c.high.value))}"
+        marks.append(_mark(line, f"mark ci {period}", f"{interval}, {month}"))
         for end, words, outward in ((c.low, "lower", 1), (c.high, "upper", -1)):
             at = y(end.value)
             cap = f"M{_f(x - 3)},{_f(at)}H{_f(x + 3)}"

@@ -58,7 +58,8 @@ class Snapshot:
     restatements: list[Row]
     blocked_publishes: list[Row]  # runs refused by the quality gate since the last publish
     source_coverage: list[Row]  # every landing source, delivered or not
-    opportunities: tuple[str, list[str], list[tuple[Any, ...]]] | None = None
+    opportunities: list[Row] | None = None  # None when the serving file has no ranking
+    quality_results: list[Row] = field(default_factory=list)  # latest validation per table
     catalogue: dict[str, Row] = field(default_factory=dict)  # metric_name -> its definition
     # Every unit, initiative or not: (family, metric_name, unit_type) -> monthly ratio of
     # sums over all the type's units, and each unit's latest 12 months as one row.
@@ -149,6 +150,7 @@ def load(serving_path: Path) -> Snapshot:
                 f"select * from quality.file_loads where {THIS_RUN} order by source, file_path"
             ),
             quarantine=_optional(reader, "quality.quarantine_summary"),
+            quality_results=_quality_results(reader),
             restatements=_optional(reader, "quality.restatements"),
             blocked_publishes=_optional(reader, "quality.blocked_publishes"),
             source_coverage=_optional(reader, "quality.source_coverage"),
@@ -163,6 +165,17 @@ def load(serving_path: Path) -> Snapshot:
 
 def _optional(reader: _Reader, table: str) -> list[Row]:
     return reader.rows(f"select * from {table} where {THIS_RUN}") if reader.has(table) else []
+
+
+def _quality_results(reader: _Reader) -> list[Row]:
+    """Each expectation of the latest validation of every table, failures first."""
+    table = "quality.quality_results"
+    if not reader.has(table):
+        return []
+    return reader.rows(
+        f"select * from {table} where {THIS_RUN} "
+        "order by relation, success, severity, expectation_type, column_name"
+    )
 
 
 def _series(rows: list[Row], *key: str) -> dict[Any, list[MonthlyPoint]]:
@@ -369,12 +382,12 @@ def _adoption_breakdown(reader: _Reader) -> list[Row]:
     )
 
 
-def _opportunities(reader: _Reader) -> tuple[str, list[str], list[tuple[Any, ...]]] | None:
-    """The future "where next" ranking, shown as it is when the pipeline serves it."""
+def _opportunities(reader: _Reader) -> list[Row] | None:
+    """The "where next" ranking: ranked processes first, then those already covered."""
     table = "overview.opportunities"
     if not reader.has(table):
         return None
-    columns, rows = reader.query(
-        f"select * exclude (published_run_id) from {table} where {THIS_RUN}"
+    return reader.rows(
+        f"select * from {table} where {THIS_RUN} "
+        "order by opportunity_rank nulls last, opportunity_score desc, process_name, department"
     )
-    return reader.tables[table] or "", columns, rows

@@ -1,10 +1,13 @@
-"""Data quality footer: when the numbers were published and what went into them."""
+"""Data quality footer, banner and notice: when the numbers were published, what went into
+them, and what stopped or is missing. The Data quality tab (data_quality_page.py) has
+every check, quarantined row and restatement."""
 
 from __future__ import annotations
 
+from dashboard import data_quality_page
 from dashboard import formatting as fmt
-from dashboard.data import Row, Snapshot
-from dashboard.markup import esc, metric, table
+from dashboard.data import Snapshot
+from dashboard.markup import esc, metric
 
 
 def render(snapshot: Snapshot) -> str:
@@ -25,7 +28,9 @@ def render(snapshot: Snapshot) -> str:
     items = "".join(f"<div><dt>{esc(k)}</dt><dd>{v}</dd></div>" for k, v in facts)
     return (
         '<footer class="data-quality" id="data-quality"><h2>Data quality</h2>'
-        f'<dl class="facts">{items}</dl>{_details(snapshot)}'
+        f'<dl class="facts">{items}</dl>'
+        '<p class="fine">Every check, held-back row and restatement: the '
+        f'<a href="#{data_quality_page.PANEL_ID}">Data quality</a> tab.</p>'
         f'<p class="fine">Publish {esc(snapshot.run_id)}. Built from the serving file only; '
         "this page works offline.</p></footer>"
     )
@@ -70,38 +75,3 @@ def _what_is_missing(row: dict) -> str:
     if row["metrics_from_source"]:
         return "its metrics come from another source of the same data, which was delivered"
     return "no metric depends on it alone"
-
-
-def _details(snapshot: Snapshot) -> str:
-    """What needs a look: files not loaded, quarantined rows and restatements."""
-    problems = [f for f in snapshot.file_loads if f["status"] != "loaded"]
-    parts = []
-    if problems:
-        parts.append(
-            _rows_table("Files not loaded", problems, ("source", "file_path", "status", "message"))
-        )
-    if snapshot.quarantine:
-        parts.append(
-            _rows_table(
-                "Quarantined rows",
-                snapshot.quarantine,
-                ("source", "file_path", "column_name", "reason", "rows_quarantined"),
-            )
-        )
-    if snapshot.restatements:
-        parts.append(
-            _rows_table(
-                "Restatements",
-                snapshot.restatements,
-                ("source", "file_path", "kind", "period_month", "rows_restated", "detail"),
-            )
-        )
-    if not parts:
-        return '<p class="fine">Every file loaded; nothing quarantined or restated.</p>'
-    return f"<details><summary>Details</summary>{''.join(parts)}</details>"
-
-
-def _rows_table(title: str, rows: list[Row], columns: tuple[str, ...]) -> str:
-    headers = [c.replace("_", " ").capitalize() for c in columns]
-    cells = [[esc("" if row[c] is None else row[c]) for c in columns] for row in rows]
-    return f"<h3>{esc(title)}</h3>" + table(headers, cells)

@@ -195,6 +195,7 @@ def metric_trend(snapshot: Snapshot, initiative: Row, effect: Row) -> str:
         title=f"{title}, monthly",
         value_format=lambda v: fmt.level(v, unit),
         go_live=go_live(initiative),
+        hover_format=lambda v: fmt.level_with_unit(v, unit),
     )
     hidden = snapshot.suppressed_cells.get((initiative_id, name), 0)
     note = effect["metric_definition"] or ""

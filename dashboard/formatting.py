@@ -1,4 +1,5 @@
-"""Numbers as a manager reads them: $12.3M, +20%, -35%, 4 months, 3 of 4 objectives met.
+"""Numbers as a manager reads them: $12.3M, $46,277, +20%, -35%, 4 months, 3 of 4 objectives
+met.
 
 Negative numbers get a true minus sign (U+2212), not a hyphen.
 
@@ -46,6 +47,17 @@ def money(value: float | None, *, signed: bool = False) -> str:
     text = _trim(f"{scaled:,.{decimals}f}")
     rounded = float(text.replace(",", "")) * (1 if value >= 0 else -1)
     return f"{_sign(rounded, signed)}{CURRENCY}{text}{suffix}"
+
+
+def amount(value: float | None) -> str:
+    """Money in full, where the exact figure matters more than its size: $46,277, and
+    cents only below a hundred ($55.50)."""
+    if value is None:
+        return NOT_AVAILABLE
+    decimals = 0 if abs(value) >= 99.995 or float(value).is_integer() else 2
+    text = f"{abs(value):,.{decimals}f}"
+    rounded = float(text.replace(",", "")) * (1 if value >= 0 else -1)
+    return f"{_sign(rounded, False)}{CURRENCY}{text}"
 
 
 def percent(value: float | None, *, signed: bool = True, decimals: int | None = None) -> str:
@@ -103,6 +115,14 @@ def level(value: float | None, value_unit: str) -> str:
     suffix = {"minutes": " min", "days": " days"}.get(value_unit, "")
     decimals = 0 if abs(value) >= 99.95 else 1 if abs(value) >= 1 else 2
     return f"{number(value, decimals=decimals)}{suffix}"
+
+
+def level_with_unit(value: float | None, value_unit: str) -> str:
+    """A level with its unit in words where `level` shows no sign of it: 41.2 tasks per
+    month, 3.41 points (1-5); $1.2M, 18.3 min and 4.2% as `level` has them."""
+    text = level(value, value_unit)
+    signed = value_unit.startswith("share") or value_unit in ("currency", "minutes", "days")
+    return text if value is None or signed or not value_unit else f"{text} {value_unit}"
 
 
 def change(value: float | None, *, in_points: bool) -> str:

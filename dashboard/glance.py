@@ -11,7 +11,7 @@ from dashboard import labels
 from dashboard.charts import Bar, Interval, bar_chart, forest_plot
 from dashboard.data import Row, Snapshot
 from dashboard.labels import STATUS_ORDER
-from dashboard.markup import badge, esc, figure, metric, section_header
+from dashboard.markup import badge, esc, figure, metric, section_header, sort_attribute
 
 Show = Callable[[float | None], str]
 HEADERS = (
@@ -92,7 +92,8 @@ def _row(snapshot: Snapshot, initiative: Row) -> str:
         f'<th scope="row"><span class="name">{esc(initiative["initiative_name"])}</span>'
         f'<span class="sub">{esc(_rollout(initiative))}</span></th>'
     )
-    objectives = f"<td>{_objectives(snapshot, initiative_id)}</td>"
+    summary = _objectives(snapshot, initiative_id)
+    objectives = f"<td{sort_attribute(summary)}>{summary}</td>"
     if roi.get("roi") is None:
         note = roi.get("roi_note") or "No ROI computed for this initiative."
         return f'<tr>{name}<td colspan="5" class="note">{esc(note)}</td>{objectives}</tr>'
@@ -103,7 +104,8 @@ def _row(snapshot: Snapshot, initiative: Row) -> str:
         _first_year_roi(initiative_id, roi),
         _payback(initiative_id, roi),
     )
-    return f"<tr>{name}{''.join(f'<td>{cell}</td>' for cell in cells)}{objectives}</tr>"
+    tds = "".join(f"<td{sort_attribute(cell)}>{cell}</td>" for cell in cells)
+    return f"<tr>{name}{tds}{objectives}</tr>"
 
 
 def _rollout(initiative: Row) -> str:
@@ -251,6 +253,7 @@ def _charts(snapshot: Snapshot, ordered: list[Row]) -> str:
         [Bar(name, r["npv"], r["npv_p5"], r["npv_p95"]) for name, r in valued],
         title="Net present value by initiative, measured and projected",
         value_format=fmt.money,
+        range_name="90% range",
     )
     roi = forest_plot(
         [
@@ -259,6 +262,7 @@ def _charts(snapshot: Snapshot, ordered: list[Row]) -> str:
         ],
         title="ROI by initiative, measured and projected",
         value_format=fmt.percent,
+        range_name="90% range",
     )
     return (
         '<div class="grid">'

@@ -3,8 +3,13 @@ taking `cells` or `body` expect markup that is already escaped."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
+from itertools import zip_longest
+
+_SORT_VALUE = re.compile(r'data-sort-value="([^"]*)"')
+_TIED_VALUE = re.compile(r'data-value="([^"]*)"')
 
 
 def esc(value: object) -> str:
@@ -33,9 +38,47 @@ def unit_value(unit: tuple[str, str], metric_name: str, value: float | None, tex
     )
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]], css: str = "") -> str:
+def column_value(column: str, value: float | None, text: str, css: str = "num") -> str:
+    """A figure of a row of a served table whose container names the row: data-column
+    names the column, data-value carries the raw value."""
+    raw = "null" if value is None else repr(float(value))
+    return (
+        f'<span class="{esc(css)}" data-column="{esc(column)}" data-value="{raw}">'
+        f"{esc(text)}</span>"
+    )
+
+
+def sort_attribute(cell: str) -> str:
+    """What a cell sorts by when its table is sorted (the page's script): its first
+    explicit data-sort-value, else the first raw value tied to the serving file in it,
+    so $1.2M sorts above $850K. Without either the script reads the cell's text; an
+    empty value ("null") sorts last."""
+    match = _SORT_VALUE.search(cell) or _TIED_VALUE.search(cell)
+    if match is None:
+        return ""
+    value = "" if match[1] == "null" else match[1]
+    return f' data-sort-value="{value}"'
+
+
+def data_attributes(data: Mapping[str, str]) -> str:
+    return "".join(f' data-{esc(name)}="{esc(value)}"' for name, value in data.items())
+
+
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    css: str = "",
+    row_data: Sequence[Mapping[str, str]] = (),
+) -> str:
+    """A table whose cells carry what they sort by; `row_data` gives each row data-*
+    attributes (name -> value) naming its row of the serving file."""
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    body = "".join(
+        f"<tr{data_attributes(data)}>"
+        + "".join(f"<td{sort_attribute(cell)}>{cell}</td>" for cell in row)
+        + "</tr>"
+        for row, data in zip_longest(rows, row_data, fillvalue={})
+    )
     return (
         f'<div class="table-wrap"><table class="{esc(css)}"><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div>"

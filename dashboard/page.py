@@ -3,12 +3,19 @@ of script for the tabs. Nothing is fetched: system fonts, inline SVG, no CDN."""
 
 from __future__ import annotations
 
-from dashboard import case_study, data_quality, families, glance, opportunities
+from dashboard import (
+    case_study,
+    data_quality,
+    data_quality_page,
+    families,
+    glance,
+    opportunities,
+)
 from dashboard import formatting as fmt
 from dashboard.data import Snapshot
 from dashboard.markup import esc
 
-STYLE = """
+STYLE = r"""
 :root {
   --accent: #0f6b66; --accent-soft: #e2f0ee; --ink: #1d2329; --muted: #5b6672;
   --line: #e2e5e9; --bg: #f5f6f7; --card: #fff; --bad: #a8321f; --control: #8d97a1;
@@ -141,26 +148,80 @@ td.note { color: var(--muted); font-style: italic; max-width: 60ch; }
 .facts dt { color: var(--muted); font-size: 12.5px; }
 .facts dd { margin: 0; font-weight: 600; }
 details summary { cursor: pointer; color: var(--accent); margin-top: 10px; }
+a { color: var(--accent); }
+.table-tools { display: flex; align-items: center; gap: 10px; margin: 12px 0 -4px; }
+.table-filter { font: inherit; font-size: 14px; padding: 6px 10px; min-width: 260px;
+  border: 1px solid var(--line); border-radius: 6px; background: var(--card); color: var(--ink); }
+.filter-count { color: var(--muted); font-size: 13px; }
+th .sort { font: inherit; color: inherit; letter-spacing: inherit; text-transform: inherit;
+  text-align: inherit; background: none; border: 0; padding: 0; cursor: pointer; }
+th .sort:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+th .sort::after { content: "\2195"; margin-left: 4px; opacity: .35; }
+th[aria-sort="ascending"] .sort::after { content: "\25B2"; opacity: 1; }
+th[aria-sort="descending"] .sort::after { content: "\25BC"; opacity: 1; }
+.badge.passed, .badge.candidate { background: var(--accent-soft); color: var(--accent); }
+.badge.failed { background: #f8e6e2; color: var(--bad); }
+.badge.warnings, .badge.warning, .badge.fix-data-first { background: #fdf3d8; color: #7a5200; }
+.chart .mark.point.on-hover { fill-opacity: 0; stroke: transparent; stroke-width: 8; }
+.chart .mark.point.on-hover:hover { fill-opacity: 1; }
+.chart .mark.bar:hover { opacity: 1; }
+.opportunity-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr));
+  gap: 14px; margin-bottom: 8px; }
+.opportunity-card { background: var(--card); border: 1px solid var(--line); border-radius: 10px;
+  padding: 16px 18px; overflow-wrap: anywhere; }
+.opportunity-card header { display: flex; align-items: flex-start; gap: 12px; }
+.opportunity-card .rank { font-size: 22px; font-weight: 700; color: var(--accent); }
+.opportunity-card .title { flex: 1; min-width: 0; }
+.opportunity-card h3 { margin: 2px 0 0; }
+.opportunity-card h4 { margin: 12px 0 4px; font-size: 14px; }
+.card-figures { display: flex; flex-wrap: wrap; gap: 6px 28px; margin: 10px 0 2px; }
+.reasons { margin: 0; padding-left: 18px; font-size: 14px; }
+.reasons li { margin: 4px 0; }
+.component-bars { list-style: none; padding: 0; margin: 14px 0 0; display: grid; gap: 3px;
+  font-size: 12.5px; color: var(--muted); }
+.component-bars li { display: grid; grid-template-columns: 110px 1fr 36px; gap: 8px;
+  align-items: center; }
+.bar-track { height: 8px; background: #eef0f2; border-radius: 4px; overflow: hidden; }
+.bar-fill { display: block; height: 100%; background: var(--accent); }
+.bar-value { text-align: right; color: var(--ink); }
+.opportunity-figures { border-top: 1px solid var(--line); padding: 10px 0; }
+.figure-groups { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr));
+  gap: 8px 24px; }
+.figure-groups dl { margin: 0; display: grid; grid-template-columns: 1fr auto; gap: 2px 10px;
+  font-size: 13px; align-content: start; }
+.figure-groups dt { color: var(--muted); }
+.figure-groups dt.group { grid-column: 1 / -1; font-weight: 600; color: var(--ink);
+  margin-top: 6px; }
+.figure-groups dd { margin: 0; text-align: right; }
+.observed { overflow-wrap: anywhere; }
 @media (max-width: 900px) { .grid { grid-template-columns: 1fr; } }
 @media print {
   body { background: #fff; font-size: 11px; }
   .top-inner, main, .data-quality { padding: 0; max-width: none; }
-  .tabs, .subtabs { display: none; }
+  .tabs, .subtabs, .table-tools { display: none; }
   [role="tabpanel"][hidden] { display: block; }
-  .page + .page { break-before: page; }
+  .page + .page, .family + .family { break-before: page; }
   .grid { grid-template-columns: 1fr; }
+  .opportunity-cards { grid-template-columns: 1fr 1fr; }
   .table-wrap { overflow: visible; }
-  th, td { padding: 5px 6px; }
-  .kpi, .figure, .story, tr { break-inside: avoid; }
-  .kpi, .block, .figure, .table-wrap, .story { border-color: #ccc; }
-  h3, h4 { break-after: avoid; }
+  table { font-size: 10px; }
+  th, td { padding: 5px 6px; overflow-wrap: anywhere; }
+  thead { display: table-header-group; }
+  th .sort::after { content: none; }
+  details:not([open])::details-content { content-visibility: visible; }
+  details summary { color: var(--ink); }
+  a { color: inherit; text-decoration: none; }
+  .kpi, .figure, .story, tr, .opportunity-card, .opportunity-figures { break-inside: avoid; }
+  .kpi, .block, .figure, .table-wrap, .story, .opportunity-card { border-color: #ccc; }
+  h2, h3, h4 { break-after: avoid; }
 }
 """
 
-# Tabs without a framework. With scripts off every panel simply stays visible.
-SCRIPT = """
-for (const list of document.querySelectorAll('[role="tablist"]')) {
-  const tabs = Array.from(list.querySelectorAll('[role="tab"]'));
+# Tabs, sortable and filterable tables, and print, without a framework. With scripts off
+# every panel simply stays visible and tables keep their order.
+SCRIPT = r"""
+const tabLists = [...document.querySelectorAll('[role="tablist"]')].map((list) => {
+  const tabs = [...list.querySelectorAll('[role="tab"]')];
   const show = (chosen) => {
     for (const tab of tabs) {
       tab.setAttribute("aria-selected", String(tab === chosen));
@@ -168,9 +229,95 @@ for (const list of document.querySelectorAll('[role="tablist"]')) {
     }
   };
   for (const tab of tabs) tab.addEventListener("click", () => show(tab));
-  const wanted = tabs.find((tab) => "#" + tab.getAttribute("aria-controls") === location.hash);
-  show(wanted || tabs[0]);
+  show(tabs[0]);
+  return tabs;
+});
+const followHash = () => {
+  for (const tabs of tabLists) {
+    const wanted = tabs.find((tab) => "#" + tab.getAttribute("aria-controls") === location.hash);
+    if (wanted) {
+      wanted.click();
+      document.getElementById(wanted.getAttribute("aria-controls")).scrollIntoView();
+    }
+  }
+};
+followHash();
+addEventListener("hashchange", followHash);
+
+const FILTER_FROM = 5; // a table of more rows gets a filter box
+// A cell sorts by its data-sort-value, else by its text: a number where it starts with
+// one (3.41, 12 months), else the words. Numbers come before words; empty cells last.
+const LEADING_NUMBER = /^([+\u2212-]?)\$?(\d[\d,]*(?:\.\d+)?)(?=$|[\s%)])/;
+const sortKey = (cell) => {
+  const raw = cell ? (cell.dataset.sortValue ?? cell.textContent).trim() : "";
+  if (raw === "") return null;
+  const match = raw.match(LEADING_NUMBER);
+  if (!match) return raw.toLowerCase();
+  return (match[1] && match[1] !== "+" ? -1 : 1) * Number(match[2].replaceAll(",", ""));
+};
+const compare = (a, b) => {
+  if (typeof a !== typeof b) return typeof a === "number" ? -1 : 1;
+  return typeof a === "number" ? a - b : a.localeCompare(b);
+};
+const cellAt = (row, column) => {
+  let end = 0;
+  for (const cell of row.cells) if ((end += cell.colSpan) > column) return cell;
+  return null;
+};
+const sortTable = (table, header) => {
+  const column = [...header.parentElement.cells].indexOf(header);
+  const direction = header.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+  for (const other of header.parentElement.cells) other.removeAttribute("aria-sort");
+  header.setAttribute("aria-sort", direction === 1 ? "ascending" : "descending");
+  const body = table.tBodies[0];
+  const keyed = [...body.rows].map((row) => [sortKey(cellAt(row, column)), row]);
+  keyed.sort(([a], [b]) =>
+    a === null || b === null ? (a === null) - (b === null) : direction * compare(a, b));
+  body.append(...keyed.map(([, row]) => row));
+};
+const addFilter = (table) => {
+  const rows = [...table.tBodies[0].rows];
+  const box = Object.assign(document.createElement("input"), {
+    type: "search", className: "table-filter", placeholder: `Filter ${rows.length} rows`,
+  });
+  box.setAttribute("aria-label", "Show only the rows of the table below with these words");
+  const count = Object.assign(document.createElement("span"), { className: "filter-count" });
+  count.setAttribute("aria-live", "polite");
+  const tools = Object.assign(document.createElement("div"), { className: "table-tools" });
+  tools.append(box, count);
+  (table.closest(".table-wrap") || table).before(tools);
+  box.addEventListener("input", () => {
+    const words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+    for (const row of rows) {
+      const text = row.textContent.toLowerCase();
+      row.hidden = !words.every((word) => text.includes(word));
+    }
+    const shown = rows.filter((row) => !row.hidden).length;
+    count.textContent = words.length ? `${shown} of ${rows.length} rows` : "";
+  });
+};
+for (const table of document.querySelectorAll("table")) {
+  if (!table.tHead || !table.tBodies.length) continue;
+  for (const header of table.tHead.rows[0].cells) {
+    const button = Object.assign(document.createElement("button"), {
+      type: "button", className: "sort", title: "Sort by this column",
+    });
+    button.append(...header.childNodes);
+    header.append(button);
+    button.addEventListener("click", () => sortTable(table, header));
+  }
+  if (table.tBodies[0].rows.length > FILTER_FROM) addFilter(table);
 }
+
+// A printout shows what the screen folds away; the page is restored after printing.
+let foldedForPrint = [];
+addEventListener("beforeprint", () => {
+  foldedForPrint = [...document.querySelectorAll("details:not([open])")];
+  for (const details of foldedForPrint) details.open = true;
+});
+addEventListener("afterprint", () => {
+  for (const details of foldedForPrint) details.open = false;
+});
 """
 
 
@@ -180,10 +327,11 @@ def render(snapshot: Snapshot) -> str:
         ("page-families", "Per family", families.render(snapshot)),
         ("page-case", "Case study", case_study.render(snapshot)),
     ]
-    if snapshot.opportunities is not None:  # the future "where next" ranking
+    if snapshot.opportunities is not None:
         pages.append(
             (opportunities.PANEL_ID, "Where next", opportunities.render(snapshot.opportunities))
         )
+    pages.append((data_quality_page.PANEL_ID, "Data quality", data_quality_page.render(snapshot)))
     tabs = "".join(
         f'<button type="button" role="tab" aria-controls="{pid}">{esc(title)}</button>'
         for pid, title, _ in pages

@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from expectations.offline_docs import make_offline
 from expectations.outcome import SAMPLE_SIZE
 
 if TYPE_CHECKING:
@@ -83,8 +84,10 @@ def add_checkpoint(
 
 
 def build_docs(docs_dir: Path) -> Path:
-    """(Re)build the Data Docs site from every stored result; return its index page."""
+    """(Re)build the Data Docs site from every stored result, readable offline
+    (expectations/offline_docs.py); return its index page."""
     open_context(docs_dir).build_data_docs(site_names=[DOCS_SITE])
+    make_offline(docs_dir)
     return docs_dir / "index.html"
 
 
@@ -149,6 +152,8 @@ def _site(docs_dir: Path) -> dict:
             "class_name": "DefaultSiteIndexBuilder",
             "validation_results_limit": DOCS_RESULTS_LIMIT,
         },
+        # No GX walkthrough popping up over each validation page: the readers run no GX.
+        "show_how_to_buttons": False,
         # GX prints sampled and observed values unescaped: see expectations/data_docs.py.
         "site_section_builders": {
             "validations": {

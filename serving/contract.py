@@ -74,6 +74,34 @@ QUALITY_RELATIONS = (
             "observed value.",
         },
     ),
+    ServedRelation(
+        "quality",
+        "quality_results",
+        # The state the publish gate reads (expectations/gate.py): each table's latest
+        # validation of the whole table. Sample values are raw rows: not served.
+        "with latest as (select relation, max(validated_at) as validated_at "
+        "from audit.quality_results where where_clause is null group by relation) "
+        "select relation, suite, expectation_type, column_name, severity, success, "
+        "unexpected_count, unexpected_percent, observed_value, rows_validated, validated_at "
+        "from audit.quality_results inner join latest using (relation, validated_at) "
+        "where where_clause is null",
+        "The latest validation of every raw table and mart by its Great Expectations suite, "
+        "the one the publish gate read: one row per expectation, with what it observed "
+        "(sample values are not served).",
+        {
+            "relation": "The table validated (raw.<source> as delivered, marts.<mart>).",
+            "suite": "The expectation suite (expectations/suites/<suite>.json).",
+            "expectation_type": "The expectation, as Great Expectations names it.",
+            "column_name": "The column or columns checked; null for checks of the table.",
+            "severity": "error (a failure stops publishing) or warn (reported only).",
+            "success": "Whether the expectation held.",
+            "unexpected_count": "Rows breaking a row-by-row expectation.",
+            "unexpected_percent": "The same as a percentage of the rows checked.",
+            "observed_value": "What an aggregate check saw (a count, a mean), as JSON.",
+            "rows_validated": "Rows of the table validated.",
+            "validated_at": "When the validation ran.",
+        },
+    ),
 )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +14,7 @@ import duckdb
 import pytest
 
 from ingestion.settings import Settings
-from tests.helpers import DbtCopy
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, DbtCopy
 
 # Small enough for a quick suite, large enough for every effect to be estimable.
 DEMO_SCALE = 0.3
@@ -89,3 +91,30 @@ def dbt_copy(pipeline, tmp_path) -> DbtCopy:
     if wal.exists():
         shutil.copy(wal, warehouse.with_name(warehouse.name + ".wal"))
     return DbtCopy(project, warehouse)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium (Playwright's own browser download is not reachable here)."""
+    if not CHROMIUM.exists():
+        install = subprocess.run(
+            "apt-get update && apt-get install -y chromium",
+            shell=True,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+        if install.returncode != 0 or not CHROMIUM.exists():
+            pytest.fail(f"could not install chromium:\n{install.stdout[-2000:]}{install.stderr}")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: Path) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -54,3 +54,16 @@ class DbtCopy:
 
     def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(self.warehouse), read_only=read_only)
+
+
+# Debian's Chromium, driven headless by the browser tests (conftest.py's fixtures).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]

@@ -27,7 +27,7 @@ def test_coverage_is_the_share_of_intervals_holding_the_truth() -> None:
     assert summary.coverage == pytest.approx(2 / 3)
     assert summary.bias == pytest.approx((0.30 + 0.50 + 0.30 + 0.25) / 4 - 0.30)
     assert summary.median_width == pytest.approx(0.20)
-    assert "| 2 of 6 units, 2 cohorts, linear | randomization inference | 3/4 | 66.7%" in (
+    assert "| 2 of 6 units, 2 cohorts, linear | randomization inference | 3/4 | 96.7% | 66.7%" in (
         coverage.table([summary])
     )
 
@@ -69,3 +69,17 @@ def test_each_benchmark_rewrites_only_its_own_section(tmp_path) -> None:
     )
     assert read_section(path, COVERAGE_HEADING) == f"{COVERAGE_HEADING}\n\nnew\n"
     assert read_section(path, "## Absent") == ""
+
+
+def test_an_interrupted_run_resumes_from_the_kept_summaries(tmp_path, monkeypatch) -> None:
+    kept = tmp_path / "coverage.jsonl"
+    number = DESIGNS.index(Design(2, 6, "linear"))
+    (first,) = coverage.run([number], panels=2, workers=1, kept=kept)
+
+    def no_more_panels(design: Design, seed: int) -> Draw:
+        raise AssertionError("a kept design was simulated again")
+
+    monkeypatch.setattr(coverage, "draw", no_more_panels)
+    (again,) = coverage.run([number], panels=2, workers=1, kept=kept)
+    assert again == first
+    assert coverage.load_summaries(kept) == [first]

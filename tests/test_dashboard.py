@@ -4,14 +4,13 @@ errors, every chart draws, and every headline number is the serving file's."""
 from __future__ import annotations
 
 import hashlib
-import os
+import json
 import re
 import shutil
 import struct
 import subprocess
 import sys
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -20,19 +19,10 @@ import pytest
 
 from dashboard import build_dashboard
 from ingestion.settings import PROJECT_ROOT
+from tests.helpers import TEST_KEY, feedback_csv, write_text
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MINUS = "\u2212"
 # A formatted number as the page shows it: $1.2M, +20%, 3.41, 18.3 min, 4 months (a
 # negative one starts with U+2212, the minus sign).
@@ -44,34 +34,7 @@ SCALES = {None: 1.0, "K": 1e3, "M": 1e6, "B": 1e9}
 IDENTIFIER = re.compile(r"^[a-z0-9_]+$")
 
 
-# --- browser -------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Path:
-    """Debian's Chromium (Playwright's own browser download is not reachable here)."""
-    if not CHROMIUM.exists():
-        install = subprocess.run(
-            "apt-get update && apt-get install -y chromium",
-            shell=True,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        )
-        if install.returncode != 0 or not CHROMIUM.exists():
-            pytest.fail(f"could not install chromium:\n{install.stdout[-2000:]}{install.stderr}")
-    return CHROMIUM
-
-
-@pytest.fixture(scope="session")
-def browser(chromium: Path) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+# --- browser ---------------------------------------------------------------------------
 
 
 class PageLog:
@@ -201,10 +164,16 @@ def _event_study_value(
 
 
 def _publish_value(con: duckdb.DuckDBPyConnection, name: str) -> float | None:
+    failing = "select count(*) from quality.quality_results where not success and severity "
     sql = {
         "files_loaded": "select count(*) from quality.file_loads where status = 'loaded'",
         "rows_quarantined": "select coalesce(sum(rows_quarantined), 0) from quality.file_loads",
         "restatements": "select count(*) from quality.restatements",
+        "suites": "select count(distinct relation) from quality.quality_results",
+        "suites_passed": "select count(*) from (select relation from quality.quality_results "
+        "group by relation having bool_and(success))",
+        "expectations_failed": failing + "= 'error'",
+        "expectations_warned": failing + "<> 'error'",
     }[name]
     return _one(con, sql, [])
 
@@ -320,14 +289,14 @@ HEADLINE_ROI = (
 )
 
 
-def test_every_headline_number_is_the_serving_files(browser, dashboard, pipeline):
-    page, log = open_page(browser, dashboard)
+def assert_every_tied_number_is_served(page, serving: Path) -> set[str]:
+    """Every data-metric on the page holds, and shows, the value the serving file has for
+    its key; returns the keys."""
     shown = page.evaluate(
         """() => [...document.querySelectorAll("[data-metric]")].map((e) =>
             [e.dataset.metric, e.dataset.value, e.textContent])"""
     )
-    keys = {key for key, _, _ in shown}
-    with duckdb.connect(str(pipeline.settings.serving_path), read_only=True) as con:
+    with duckdb.connect(str(serving), read_only=True) as con:
         for key, raw, text in shown:
             expected = serving_value(con, key)
             if raw == "null":
@@ -336,6 +305,13 @@ def test_every_headline_number_is_the_serving_files(browser, dashboard, pipeline
             assert expected is not None, key
             assert abs(float(raw) - expected) <= 1e-9 * max(1.0, abs(expected)), key
             assert_text_shows(text, float(raw), key)
+    return {key for key, _, _ in shown}
+
+
+def test_every_headline_number_is_the_serving_files(browser, dashboard, pipeline):
+    page, log = open_page(browser, dashboard)
+    keys = assert_every_tied_number_is_served(page, pipeline.settings.serving_path)
+    with duckdb.connect(str(pipeline.settings.serving_path), read_only=True) as con:
         initiatives = con.execute(
             "select initiative_id, has_monetised_benefits, roi_note from overview.initiative_roi"
         ).fetchall()
@@ -448,27 +424,28 @@ def test_case_study_tells_the_vision_inspection_story(browser, dashboard, pipeli
 
 
 def test_text_from_the_data_is_escaped_and_opportunities_get_a_page(browser, pipeline, tmp_path):
-    """Names come from registry files: markup in them must show as text. A served
-    `overview.opportunities` table gets its own "Where next" page."""
+    """Names come from registry files and operational systems: markup in them must show
+    as text, on every page, the "Where next" page of the served ranking included."""
     serving = tmp_path / "serving.duckdb"
     shutil.copy(pipeline.settings.serving_path, serving)
     name = '<img src="probe.png" onerror="console.error(1)"> Vision & <b>QC</b>'
+    process = '<img src="probe.png" onerror="console.error(2)"> invoice_processing'
     with duckdb.connect(str(serving)) as con:
         con.execute(
             "update overview.initiatives set initiative_name = ? where initiative_id = 'vision-qc'",
             [name],
         )
         con.execute(
-            "create or replace table overview.opportunities as select "
-            "'invoice-matching' as process, 1.25e6 as expected_value, published_run_id "
-            "from quality.publish_info"
+            "update overview.opportunities set process_name = ? where opportunity_rank = 1",
+            [process],
         )
     page, log = open_page(browser, build_dashboard(serving, tmp_path / "out"))
     page.get_by_role("tab", name="Case study").click()
     assert name in page.locator("#page-case h2").inner_text()
     page.get_by_role("tab", name="Where next").click()
-    where_next = page.locator("#page-where-next").inner_text()
-    assert "invoice-matching" in where_next and "expected value" in where_next.lower()
+    first = page.locator("#page-where-next .opportunity-card").first
+    assert first.locator("h3").inner_text() == process.replace("_", " ").capitalize()
+    assert first.get_attribute("data-process") == process
     log.assert_clean()
     page.close()
 
@@ -566,3 +543,372 @@ def tooltip_of(svg: str, key: str) -> str:
     match = re.search(rf'data-metric="{re.escape(key)}"[^>]*><title>([^<]+)</title>', svg)
     assert match, key
     return match[1]
+
+
+# --- Where next -----------------------------------------------------------------------
+
+
+def served_opportunities(serving: Path) -> dict[tuple[str, str], dict]:
+    with duckdb.connect(str(serving), read_only=True) as con:
+        cursor = con.execute("select * from overview.opportunities")
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return {(row["process_name"], row["department"]): row for row in rows}
+
+
+def test_where_next_shows_the_top_candidates_as_cards_with_the_serving_files_figures(
+    browser, dashboard, pipeline
+):
+    """The five best-ranked processes as cards, in rank order, each saying which
+    components put it there; every figure on the page (cards, ranking, details) is its
+    row's value in the serving file, money in full with thousands separators."""
+    served = served_opportunities(pipeline.settings.serving_path)
+    page, log = open_page(browser, dashboard)
+    page.get_by_role("tab", name="Where next").click()
+    where_next = page.locator("#page-where-next")
+
+    ranked = sorted(
+        (r for r in served.values() if r["opportunity_rank"]), key=lambda r: r["opportunity_rank"]
+    )
+    cards = where_next.locator(".opportunity-card")
+    assert cards.count() == min(5, len(ranked)) == 5
+    for card, row in zip(cards.all(), ranked, strict=False):
+        assert card.get_attribute("data-process") == row["process_name"]
+        assert card.locator(".rank").inner_text() == f"#{row['opportunity_rank']}"
+        reasons = card.locator(".reasons").first.inner_text()
+        components = {
+            "hours_at_stake_score": "Time-consuming",
+            "repetitiveness_score": "Repetitive",
+            "error_proneness_score": "Error-prone",
+            "pain_score": "Pain reported",
+            "strategic_alignment_score": "Strategic fit",
+        }
+        strongest = max(components, key=lambda column: row[column])
+        assert reasons.startswith(f"{components[strongest]} ({row[strongest]:.2f})"), reasons
+        money = card.locator('[data-column="annual_value_at_stake"]').inner_text()
+        assert re.fullmatch(r"\$\d{1,3}(,\d{3})+", money), money
+
+    figures = page.evaluate(
+        """() => [...document.querySelectorAll("[data-process] [data-column]")].map((e) => {
+            const row = e.closest("[data-process]");
+            return [row.dataset.process, row.dataset.department, e.dataset.column,
+                    e.dataset.value, e.textContent];
+        })"""
+    )
+    assert len({(p, d) for p, d, *_ in figures}) == len(served), "every process is shown"
+    for process, department, column, raw, text in figures:
+        expected = served[(process, department)][column]
+        key = f"{process}.{column}"
+        if raw == "null":
+            assert expected is None, key
+            continue
+        assert abs(float(raw) - expected) <= 1e-9 * max(1.0, abs(expected)), key
+        assert_text_shows(text, float(raw), key)
+
+    ranking = where_next.locator("table.ranking")
+    headers = ranking.locator("thead th").all_inner_texts()
+    assert len(headers) <= 8 and not any("_" in header for header in headers)
+    width = ranking.evaluate("t => [t.scrollWidth, t.closest('.table-wrap').clientWidth]")
+    assert width[0] <= width[1], "the ranking fits its box"
+    assert where_next.locator("details.opportunity-details").count() == 1
+    log.assert_clean()
+    page.close()
+
+
+# --- tables, charts, print ------------------------------------------------------------
+
+
+def column_sort_values(table, column: int) -> list[str]:
+    return table.evaluate(
+        "(t, c) => [...t.tBodies[0].rows].map((r) => r.cells[c].dataset.sortValue)", column
+    )
+
+
+def test_tables_sort_numerically_on_a_header_click_and_filter_on_words(
+    browser, dashboard, pipeline
+):
+    page, log = open_page(browser, dashboard)
+    page.get_by_role("tab", name="Data quality").click()
+    suites = page.locator("#page-quality table.suites")
+    column = suites.locator("thead th").all_text_contents().index("Rows validated")
+    before = [float(v) for v in column_sort_values(suites, column)]
+    as_text = sorted(f"{v:,.0f}" for v in before)
+    assert as_text != [f"{v:,.0f}" for v in sorted(before)], "text order would differ"
+
+    header = suites.get_by_role("button", name="Rows validated")
+    header.click()
+    ascending = [float(v) for v in column_sort_values(suites, column)]
+    assert ascending == sorted(before)
+    assert suites.locator("thead th").nth(column).get_attribute("aria-sort") == "ascending"
+    header.click()
+    assert [float(v) for v in column_sort_values(suites, column)] == sorted(before, reverse=True)
+    shown = suites.locator("tbody tr").first.get_attribute("data-suite")
+    with duckdb.connect(str(pipeline.settings.serving_path), read_only=True) as con:
+        [(largest,)] = con.execute(
+            "select relation from quality.quality_results "
+            "order by rows_validated desc, relation limit 1"
+        ).fetchall()
+        [(finance,)] = con.execute(
+            "select count(*) from overview.opportunities where department = 'Finance'"
+        ).fetchall()
+    assert shown == largest
+
+    page.get_by_role("tab", name="Where next").click()
+    box = page.locator("#page-where-next .table-filter")
+    rows = page.locator("#page-where-next table.ranking tbody tr")
+    total = rows.count()
+    box.fill("finance")
+    visible = [row for row in rows.all() if row.is_visible()]
+    assert len(visible) == finance >= 2
+    assert all(row.get_attribute("data-department") == "Finance" for row in visible)
+    assert (
+        page.locator("#page-where-next .filter-count").inner_text() == f"{finance} of {total} rows"
+    )
+    box.fill("")
+    assert sum(row.is_visible() for row in rows.all()) == total
+    log.assert_clean()
+    page.close()
+
+
+def test_chart_marks_tell_their_value_on_hover(browser, dashboard, pipeline):
+    """Every mark holds a title (the browser's tooltip); an NPV bar's says the initiative,
+    its NPV and 90% range as the serving file has them, and is what the pointer finds."""
+    from dashboard import formatting as fmt
+
+    page, log = open_page(browser, dashboard)
+    untitled = page.evaluate(
+        """() => [...document.querySelectorAll("svg.chart path.mark")]
+            .filter((m) => !(m.querySelector(":scope > title")?.textContent.trim())).length"""
+    )
+    assert untitled == 0
+    with duckdb.connect(str(pipeline.settings.serving_path), read_only=True) as con:
+        valued = con.execute(
+            "select names.initiative_name, npv, npv_p5, npv_p95 from overview.initiative_roi "
+            "join overview.initiatives as names using (initiative_id) where npv is not null "
+            "order by npv desc"
+        ).fetchall()
+    bars = page.locator('#page-glance svg.chart:has(title:text-is("Net present value by '
+                        'initiative, measured and projected")) path.mark.bar')  # fmt: skip
+    assert bars.count() == len(valued)
+    for bar, (name, npv, low, high) in zip(bars.all(), valued, strict=True):
+        expected = f"{name}: {fmt.money(npv)} (90% range {fmt.money(low)} to {fmt.money(high)})"
+        assert bar.locator("title").text_content() == expected
+        bar.scroll_into_view_if_needed()
+        box = bar.bounding_box()
+        found = page.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y).querySelector(':scope > title')"
+            "?.textContent",
+            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+        )
+        assert found == expected
+
+    page.get_by_role("tab", name="Per family").click()
+    throughput = '#family-efficiency svg.chart:has(title:text-is("Throughput, monthly"))'
+    point = page.locator(f"{throughput} path.mark.point.on-hover").first
+    tooltip = point.locator("title").text_content()
+    pattern = r"with(?:out)? AI \(\d+ teams?\), [A-Z][a-z]{2} \d{4}: [\d,.]+ tasks per worked hour"
+    assert re.fullmatch(pattern, tooltip), "series, month, value and unit"
+    assert point.evaluate("p => getComputedStyle(p).fillOpacity") == "0"
+    point.hover(force=True)
+    assert point.evaluate("p => getComputedStyle(p).fillOpacity") == "1"
+    log.assert_clean()
+    page.close()
+
+
+LONG_NAME = (
+    "Vision inspection of printed circuit board assemblies on every production line of the plant"
+)
+
+
+def test_a_long_initiative_name_is_shown_in_full(browser, pipeline, tmp_path):
+    serving = tmp_path / "serving.duckdb"
+    shutil.copy(pipeline.settings.serving_path, serving)
+    with duckdb.connect(str(serving)) as con:
+        con.execute(
+            "update overview.initiatives set initiative_name = ? where initiative_id = 'vision-qc'",
+            [LONG_NAME],
+        )
+    page, log = open_page(browser, build_dashboard(serving, tmp_path / "out"))
+    labels = page.evaluate(
+        """() => [...document.querySelectorAll("#page-glance svg.chart text.row-label")]
+            .map((t) => {
+                const svg = t.ownerSVGElement.viewBox.baseVal, box = t.getBBox();
+                return {
+                    lines: [...t.querySelectorAll("tspan")].map((s) => s.textContent),
+                    title: t.querySelector("title")?.textContent ?? null,
+                    inside: box.x >= 0 && box.x + box.width <= svg.width + 0.5,
+                };
+            })"""
+    )
+    long = [label for label in labels if label["lines"][0].startswith("Vision inspection")]
+    assert len(long) == 2, "the NPV and ROI charts"
+    for label in long:
+        assert " ".join(label["lines"]) == LONG_NAME and label["title"] is None
+        assert len(label["lines"]) > 1 and label["inside"]
+    assert all(label["inside"] for label in labels)
+    assert LONG_NAME in page.locator("#page-glance table.glance").inner_text()
+    log.assert_clean()
+    page.close()
+
+
+def test_a_name_too_long_to_wrap_keeps_its_full_text_as_a_tooltip():
+    from dashboard.charts import Bar, bar_chart
+
+    name = " ".join([LONG_NAME] * 2)
+    svg = bar_chart([Bar(name, 1.0), Bar("Short", 2.0)], title="t", value_format=str)
+    label = re.search(r'<text text-anchor="end" class="row-label">(.*?)</text>', svg)[1]
+    assert re.match(r"<title>([^<]*)</title>", label)[1] == name
+    lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", label)
+    assert len(lines) == 4 and lines[-1].endswith("\u2026")
+    assert name.startswith(" ".join(lines)[:-1])
+
+
+def test_print_shows_every_page_without_tabs_and_breaks_between_them(browser, dashboard):
+    page, log = open_page(browser, dashboard)
+    page.emulate_media(media="print")
+    assert not page.locator("nav .tabs").is_visible()
+    assert not page.locator(".subtabs").first.is_visible()
+    assert not page.locator(".table-filter").first.is_visible()
+    panels = page.locator("[role=tabpanel]")
+    assert panels.count() >= 11
+    assert all(panel.is_visible() for panel in panels.all()), "every page and family prints"
+    assert page.locator(".opportunity-figures").first.is_visible(), "details unfold"
+    breaks = page.evaluate(
+        """() => [...document.querySelectorAll("section.page")]
+            .map((s) => getComputedStyle(s).breakBefore)"""
+    )
+    assert breaks[0] != "page" and set(breaks[1:]) == {"page"}
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll("table")]
+            .filter((t) => t.scrollWidth > t.parentElement.clientWidth + 1).length"""
+    )
+    assert cut == 0, "no table is wider than the page"
+    pdf = page.pdf(format="A4")
+    assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page>") + pdf.count(
+        b"/Type /Page/"
+    ) >= len(breaks)
+    log.assert_clean()
+    page.close()
+
+
+# --- Data quality ----------------------------------------------------------------------
+
+
+def feedback_file(name: str, good: int, too_high: int, repeated: int) -> tuple[str, str]:
+    """A late feedback delivery with scores above the NPS maximum and repeated rows."""
+    rows = [(f"dq-{name}-{n}", "2026-09-03", "NORTH", "direct", "nps", n % 11) for n in range(good)]
+    rows += [
+        (f"dq-{name}-x{n}", "2026-09-03", "NORTH", "direct", "nps", 11) for n in range(too_high)
+    ]
+    rows += rows[:repeated]
+    return f"feedback/feedback_late-{name}.csv", feedback_csv(rows)
+
+
+@pytest.fixture(scope="module")
+def troubled_publish(pipeline, tmp_path_factory) -> Path:
+    """The demo warehouse after two feedback files with bad rows were loaded by the real
+    loader, and a later validation of marts.units failing an error-level check, published
+    by the real publish step (which serves quality.quality_results)."""
+    from dagster_project.dbt_project import dbt_project
+    from ingestion.contracts import FEEDBACK
+    from ingestion.loader import load_source
+    from serving.contract import served_relations
+    from serving.publish import publish
+
+    folder = tmp_path_factory.mktemp("troubled")
+    warehouse = folder / "warehouse.duckdb"
+    shutil.copy(pipeline.settings.warehouse_path, warehouse)
+    for name, good, too_high, repeated in (("a", 100, 3, 0), ("b", 100, 2, 1)):
+        path, text = feedback_file(name, good, too_high, repeated)
+        write_text(folder / "landing" / path, text)
+    with duckdb.connect(str(warehouse)) as con:
+        load_source(con, FEEDBACK, folder / "landing", TEST_KEY)
+        con.execute(
+            """
+            insert into audit.quality_results
+            select run_id, relation, suite, expectation_type, column_name, severity,
+                success and not (expectation_type = 'expect_column_values_to_not_be_null'
+                    and column_name = 'unit_label'),
+                case when expectation_type = 'expect_column_values_to_not_be_null'
+                    and column_name = 'unit_label' then 7 else unexpected_count end,
+                case when expectation_type = 'expect_column_values_to_not_be_null'
+                    and column_name = 'unit_label' then 700 / rows_validated
+                    else unexpected_percent end,
+                sample_values, rows_validated,
+                validated_at + interval 1 minute, where_clause, observed_value
+            from audit.quality_results
+            where relation = 'marts.units' and validated_at = (
+                select max(validated_at) from audit.quality_results
+                where relation = 'marts.units')
+            """
+        )
+        publish(con, folder / "serving" / "ai_roi.duckdb", "troubled", served_relations(
+            dbt_project.manifest_path))  # fmt: skip
+    return folder / "serving" / "ai_roi.duckdb"
+
+
+def test_data_quality_tab_shows_every_suite_failure_and_quarantined_reason(
+    browser, troubled_publish, tmp_path
+):
+    page, log = open_page(browser, build_dashboard(troubled_publish, tmp_path))
+    page.get_by_role("tab", name="Data quality").click()
+    tab = page.locator("#page-quality")
+    with duckdb.connect(str(troubled_publish), read_only=True) as con:
+        suites = con.execute(
+            "select relation, count(*), count(*) filter (where success), "
+            "bool_or(not success and severity = 'error'), bool_or(not success) "
+            "from quality.quality_results group by relation"
+        ).fetchall()
+        failing = con.execute(
+            "select relation, expectation_type, coalesce(column_name, ''), severity, "
+            "unexpected_count, observed_value from quality.quality_results where not success"
+        ).fetchall()
+        quarantined = con.execute(
+            "select source, reason, sum(rows_quarantined), count(distinct file_path) "
+            "from quality.quarantine_summary group by all"
+        ).fetchall()
+    assert len(suites) >= 30 and len(quarantined) == 2, quarantined
+
+    shown = {
+        row.get_attribute("data-suite"): row
+        for row in tab.locator("table.suites tbody tr[data-suite]").all()
+    }
+    assert set(shown) == {relation for relation, *_ in suites}
+    for relation, checks, passed, failed, warned in suites:
+        status = "failed" if failed else "warnings" if warned else "passed"
+        row = shown[relation]
+        assert row.locator(".badge").inner_text() == status, relation
+        figures = row.locator("[data-column]").evaluate_all(
+            "es => Object.fromEntries(es.map((e) => [e.dataset.column, Number(e.dataset.value)]))"
+        )
+        assert (figures["passed"], figures["checks"]) == (passed, checks), relation
+    assert shown["marts.units"].locator(".badge").inner_text() == "failed"
+
+    rows = tab.locator("table.expectations tbody tr").all()
+    listed = {
+        (r.get_attribute("data-suite"), r.get_attribute("data-expectation"),
+         r.get_attribute("data-column")): r
+        for r in rows
+    }  # fmt: skip
+    assert set(listed) == {(relation, kind, column) for relation, kind, column, *_ in failing}
+    for relation, kind, column, severity, unexpected, observed in failing:
+        text = listed[relation, kind, column].inner_text()
+        assert ("failed" if severity == "error" else "warning") in text
+        if unexpected:
+            assert f"{unexpected:,} unexpected rows" in text
+        else:
+            assert json.loads(observed) in text
+    assert rows[0].get_attribute("data-suite") == "marts.units", "failures come first"
+
+    counted = {
+        (r.get_attribute("data-source"), r.get_attribute("data-reason")): r.locator(
+            "[data-column]"
+        ).evaluate_all("es => es.map((e) => Number(e.dataset.value))")
+        for r in tab.locator("table.quarantine tbody tr").all()
+    }
+    assert counted == {(s, reason): [rows, files] for s, reason, rows, files in quarantined}
+    assert counted[("feedback_responses", "score: above the maximum")] == [5, 2]
+
+    assert_every_tied_number_is_served(page, troubled_publish)
+    log.assert_clean()
+    page.close()

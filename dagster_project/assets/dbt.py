@@ -17,8 +17,14 @@ from dagster_dbt import (
 )
 from pydantic import Field
 
+from dagster_project.column_schemas import COLUMN_SCHEMA, typed_schemas
 from dagster_project.dbt_project import dbt_project
-from dagster_project.partitions import daily_partitions, window_vars
+from dagster_project.partitions import (
+    daily_partitions,
+    is_partitioned_run,
+    record_full_build,
+    window_vars,
+)
 from dagster_project.previews import mart_metadata
 from dagster_project.rebuild_plan import plan_rebuild, record_build
 from dagster_project.resources import WarehouseResource
@@ -72,10 +78,18 @@ def dbt_daily_models(
             f"rows retracted by {', '.join(retracted)}: rebuilding the incremental models in full"
         )
         command = [*command, "--full-refresh"]
-    yield from _logged(context, dbt.cli(command, context=context).stream())
+    # Events are held until dbt exits: their column types are read from the warehouse,
+    # which DuckDB lets only one process open while dbt writes it.
+    invocation = dbt.cli(command, context=context, raise_on_error=False)
+    events = list(_logged(context, invocation.stream()))
+    yield from _with_column_types(context, warehouse, events)
+    if not invocation.is_successful():
+        raise invocation.get_error()
     if retracted:
         with warehouse.connect() as con:
             record_refresh(con, context.run_id)
+    if not is_partitioned_run(context):
+        record_full_build(context, _built_keys(context, events))
 
 
 class ModelBuildConfig(dg.Config):
@@ -121,22 +135,22 @@ def dbt_models(
     # only one process open while dbt writes it.
     invocation = dbt.cli(command, context=context, raise_on_error=False)
     events = list(_logged(context, invocation.stream()))
-    for node in plan.skip_in_order:  # upstream of every model rebuilt: reported first
-        yield dg.Output(
+    carried_over = [
+        dg.Output(
             None,
             output_name=context.assets_def.get_output_name_for_asset_key(nodes[node]),
             metadata={"rebuilt": False, "why": "no input changed since the last build"},
         )
-        yield from _carried_over_checks(context, nodes[node])
-    outputs = {
-        e.output_name: context.asset_key_for_output(e.output_name)
-        for e in events
-        if isinstance(e, dg.Output)
-    }
+        for node in plan.skip_in_order
+    ]
+    for output in _with_column_types(context, warehouse, carried_over):
+        yield output  # upstream of every model rebuilt: reported first
+        yield from _carried_over_checks(context, context.asset_key_for_output(output.output_name))
     marts = set(mart_keys())
-    previews = mart_metadata(warehouse.warehouse_path, [k for k in outputs.values() if k in marts])
-    for event in events:
-        key = outputs.get(event.output_name) if isinstance(event, dg.Output) else None
+    built = _built_keys(context, events)
+    previews = mart_metadata(warehouse.warehouse_path, [k for k in built if k in marts])
+    for event in _with_column_types(context, warehouse, events):
+        key = _output_key(context, event)
         if key in previews:
             event = event.with_metadata({**event.metadata, **previews[key]})
         yield event
@@ -174,6 +188,31 @@ def _refuse_failing_raw_tables(warehouse: WarehouseResource, run_id: str) -> Non
             description=describe(failures, "no dbt model was built"),
             metadata={"failed_expectations": [str(f) for f in failures]},
         )
+
+
+def _output_key(context: dg.AssetExecutionContext, event: Any) -> dg.AssetKey | None:
+    """The model an event reports built, if it is an output."""
+    return context.asset_key_for_output(event.output_name) if isinstance(event, dg.Output) else None
+
+
+def _built_keys(context: dg.AssetExecutionContext, events: list[Any]) -> list[dg.AssetKey]:
+    return [key for key in (_output_key(context, e) for e in events) if key is not None]
+
+
+def _with_column_types(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, events: list[Any]
+) -> list[Any]:
+    """The events, each model's output carrying its columns with their DuckDB types."""
+    specs = {spec.key: spec for spec in context.assets_def.specs}
+    built = {key: specs[key] for key in _built_keys(context, events)}
+    schemas = typed_schemas(warehouse.warehouse_path, built) if built else {}
+    typed = []
+    for event in events:
+        key = _output_key(context, event)
+        if key in schemas:
+            event = event.with_metadata({**event.metadata, COLUMN_SCHEMA: schemas[key]})
+        typed.append(event)
+    return typed
 
 
 def _rebuild_all_because(config: ModelBuildConfig, whole: bool) -> str | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from dagster_project.column_schemas import COLUMN_SCHEMA, table_schema
 from dagster_project.resources import WarehouseResource
 from ingestion import registry
 from ingestion.contracts import CONTRACTS, ORGANISATION_UNITS, SourceContract
@@ -62,7 +63,7 @@ def _failing_clearly() -> Iterator[None]:
         raise dg.Failure(description=str(error)) from error
 
 
-def _load_metadata(report: SourceLoadReport, table_rows: int) -> dict[str, int]:
+def _load_metadata(report: SourceLoadReport, table_rows: int) -> dict[str, object]:
     return {
         "files_seen": len(report.files),
         "files_loaded": report.count("loaded"),
@@ -79,6 +80,13 @@ def _row_count(con, table: str) -> int:
     return scalar(con, f"select count(*) from raw.{table}")
 
 
+def _table_metadata(con, report: SourceLoadReport, table: str) -> dict[str, object]:
+    """What was loaded, the table's row count, and its columns with their DuckDB types."""
+    metadata = _load_metadata(report, _row_count(con, table))
+    schema = table_schema(con, "raw", table)
+    return {**metadata, COLUMN_SCHEMA: schema} if schema else metadata
+
+
 def build_source_asset(contract: SourceContract) -> dg.AssetsDefinition:
     @dg.asset(
         key=dg.AssetKey(["raw", contract.table]),
@@ -88,7 +96,11 @@ def build_source_asset(contract: SourceContract) -> dg.AssetsDefinition:
         kinds={"polars", "duckdb"},
         pool="duckdb",
         description=f"{contract.description} Loaded from `<landing>/{contract.folder}/`.",
-        metadata={"landing_folder": contract.folder, "file_patterns": ", ".join(contract.patterns)},
+        metadata={
+            "dagster/table_name": f"raw.{contract.table}",
+            "landing_folder": contract.folder,
+            "file_patterns": ", ".join(contract.patterns),
+        },
     )
     def _load(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource
@@ -109,8 +121,8 @@ def build_source_asset(contract: SourceContract) -> dg.AssetsDefinition:
                 on_part=_log_part(context),
                 closed_unit_types=warehouse.closed_units(),
             )
-            rows = _row_count(con, contract.table)
-        return dg.MaterializeResult(metadata=_load_metadata(report, rows))
+            metadata = _table_metadata(con, report, contract.table)
+        return dg.MaterializeResult(metadata=metadata)
 
     return _load
 
@@ -122,6 +134,7 @@ def build_source_asset(contract: SourceContract) -> dg.AssetsDefinition:
             group_name=GROUP,
             kinds={"duckdb"},
             description="AI initiative registry (YAML files in `<landing>/initiatives/`).",
+            metadata={"dagster/table_name": f"raw.{table}"},
         )
         for table in registry.TABLES
     ],
@@ -131,12 +144,9 @@ def build_source_asset(contract: SourceContract) -> dg.AssetsDefinition:
 def initiative_registry(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     with warehouse.connect() as con, _failing_clearly():
         report = registry.load_registry(con, Path(warehouse.landing_dir), run_id=context.run_id)
-        counts = {table: _row_count(con, table) for table in registry.TABLES}
+        metadata = {table: _table_metadata(con, report, table) for table in registry.TABLES}
     for table in registry.TABLES:
-        yield dg.MaterializeResult(
-            asset_key=dg.AssetKey(["raw", table]),
-            metadata=_load_metadata(report, counts[table]),
-        )
+        yield dg.MaterializeResult(asset_key=dg.AssetKey(["raw", table]), metadata=metadata[table])
 
 
 source_assets = [build_source_asset(contract) for contract in CONTRACTS.values()]

@@ -2,8 +2,9 @@
     measurement? Per process and department over the twelve months ending with the report
     month: completeness (rows with task_type, team, employee and, once completed, an end
     time) and validity (rows of the process held back by the ingestion contracts in
-    audit.quarantine). The Great Expectations gate runs after dbt, so its results cannot
-    feed this model; the quarantine is the same contracts, applied at load. -#}
+    audit.quarantine, stg_audit__quarantined_tasks). The Great Expectations gate runs
+    after dbt, so its results cannot feed this model; the quarantine is the same
+    contracts, applied at load. -#}
 with
 
 report_window as (
@@ -37,11 +38,7 @@ completeness as (
 ),
 
 quarantine as (
-    select
-        {{ json_text('raw_values', '$.process') }} as process_name,
-        try_cast({{ json_text('raw_values', '$.started_at') }} as timestamp) as started_at
-    from {{ source('audit', 'quarantine') }}
-    where source = 'operations_tasks'
+    select * from {{ ref('stg_audit__quarantined_tasks') }}
 ),
 
 -- A quarantined row counts in the window when its start time reads and falls in it, or

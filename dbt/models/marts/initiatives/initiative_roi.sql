@@ -42,8 +42,9 @@ by_scenario as (
             as first_year_pv_costs,
         sum(case when is_measured then benefit else 0 end) as benefits_to_date,
         max(initial_investment) + sum(case when is_measured then running_cost else 0 end) as costs_to_date,
-        sum(case when is_measured then 1 else 0 end) as months_measured,
-        sum(case when is_measured then 0 else 1 end) as months_projected,
+        -- Counted, not summed: a sum of integers is a 128-bit hugeint on DuckDB.
+        count(case when is_measured then 1 end) as months_measured,
+        count(case when not is_measured then 1 end) as months_projected,
         min(case when cumulative_net_benefit >= 0 then month_number end) as payback_months_simple,
         min(case when cumulative_discounted_net_benefit >= 0 then month_number end)
             as payback_months_discounted

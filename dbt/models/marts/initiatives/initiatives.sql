@@ -15,17 +15,18 @@ report as (
 rollout as (
     select
         units.initiative_id,
+        -- Counted, not summed: DuckDB sums integers into a 128-bit hugeint, and the
+        -- contract serves counts as bigint.
         count(*) as population_units,
-        sum(case when units.is_treated then 1 else 0 end) as treated_units,
-        sum(case when units.is_treated then 0 else 1 end) as control_units,
+        count(case when units.is_treated then 1 end) as treated_units,
+        count(case when not units.is_treated then 1 end) as control_units,
         -- Live from the first month of data on: no baseline, so no effect can use them.
-        sum(
+        count(
             case
                 when
                     units.is_treated
                     and {{ dbt.date_trunc('month', 'units.go_live_date') }} <= report.first_month
                     then 1
-                else 0
             end
         ) as treated_units_without_baseline,
         min(units.go_live_date) as first_go_live_date,
