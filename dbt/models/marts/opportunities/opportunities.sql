@@ -163,12 +163,13 @@ scored as (
 ranked as (
     select
         scored.*,
+        -- Spark numbers rows as int; the contract serves a bigint, as DuckDB numbers them.
         case
             when not scored.is_covered
-                then row_number() over (
+                then cast(row_number() over (
                     partition by scored.is_covered
                     order by scored.opportunity_score desc, scored.process_name asc, scored.department asc
-                )
+                ) as {{ dbt.type_bigint() }})
         end as opportunity_rank
     from scored
 ),
