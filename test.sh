@@ -3,7 +3,7 @@
 # Extra arguments go to pytest (e.g. -k ingestion).
 set -euo pipefail
 cd "$(dirname "$0")"
-bash scripts/setup.sh
+AIROI_EXTRAS=dev,spark bash scripts/setup.sh
 bash scripts/setup-duckdb-clients.sh
 bash scripts/ensure-chromium.sh
 export PATH="$PWD/.venv/bin:$PATH"

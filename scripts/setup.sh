@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Create .venv with the exact versions in constraints.txt. Quick when nothing changed.
+# AIROI_EXTRAS picks the optional dependencies (default dev; test.sh adds spark).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,10 +21,11 @@ if [ ! -x .venv/bin/python ]; then
     echo "==> creating .venv"
     "$(find_python)" -m venv .venv
 fi
-stamp=".venv/.installed-$(cat constraints.txt pyproject.toml | sha256sum | cut -c1-16)"
+extras="${AIROI_EXTRAS:-dev}"
+stamp=".venv/.installed-$( (cat constraints.txt pyproject.toml; echo "$extras") | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
     echo "==> installing pinned dependencies into .venv (first time: about a minute)"
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[$extras]"
     rm -f .venv/.installed-*
     touch "$stamp"
 fi

@@ -1,5 +1,6 @@
-{#- Median as an aggregate. DuckDB and Trino spell it differently; Spark has
-    percentile_approx. One of the few DuckDB-specific spellings, kept here. -#}
+{#- Median as an aggregate. DuckDB and Trino spell it differently; Spark's exact
+    percentile interpolates between the middle two values as DuckDB's median does
+    (percentile_approx would return one of them). -#}
 {% macro median(expression) -%}
     {{ return(adapter.dispatch('median')(expression)) }}
 {%- endmacro %}
@@ -13,7 +14,7 @@
 {%- endmacro %}
 
 {% macro spark__median(expression) -%}
-    percentile_approx({{ expression }}, 0.5)
+    percentile({{ expression }}, 0.5)
 {%- endmacro %}
 
 {% macro trino__median(expression) -%}

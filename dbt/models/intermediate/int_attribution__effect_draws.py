@@ -6,9 +6,9 @@ Python models, run `attribution.draws.draw_effects` on int_attribution__effects 
 its output under this name.
 """
 
-from attribution.draws import draw_effects
+from attribution.tables import effect_draws_table
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    return draw_effects(dbt.ref("int_attribution__effects").pl())
+    return effect_draws_table(dbt.ref("int_attribution__effects").pl())

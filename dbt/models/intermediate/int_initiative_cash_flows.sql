@@ -101,7 +101,8 @@ month_numbers as (
 horizon_months as (
     select
         initiatives.initiative_id,
-        months.generated_number as month_number,
+        -- dbt's generate_series counts in doubles on Spark (its powers of 2).
+        cast(months.generated_number as {{ dbt.type_bigint() }}) as month_number,
         cast({{ dbt.dateadd('month', 'months.generated_number - 1', 'rollout.first_go_live_month') }} as date)
             as month_start,
         cast({{ dbt.dateadd('month', 'months.generated_number - 1', 'rollout.first_go_live_month') }} as date)
@@ -225,7 +226,8 @@ flows as (
         scenarios.benefit,
         initiatives.running_cost_monthly as running_cost,
         initiatives.development_cost + initiatives.implementation_cost as initial_investment,
-        power(1 + initiatives.discount_rate, -scenarios.month_number / 12.0) as discount_factor
+        power(1 + initiatives.discount_rate, -scenarios.month_number / cast(12 as {{ type_double() }}))
+            as discount_factor
     from scenarios
     inner join horizon_months
         on

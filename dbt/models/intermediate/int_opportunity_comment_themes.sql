@@ -12,7 +12,7 @@ comments as (
         response_month,
         department,
         employee_key,
-        ' ' || trim(regexp_replace(strip_accents(lower(comment_text)), '[^a-z0-9]+', ' ', 'g')) || ' '
+        ' ' || trim({{ plain_words('comment_text') }}) || ' '
             as comment_words
     from {{ ref('stg_hr__survey_responses') }}
     where comment_text is not null
@@ -22,7 +22,7 @@ lexicon as (
     select
         theme,
         process_name,
-        ' ' || trim(regexp_replace(strip_accents(lower(keyword)), '[^a-z0-9]+', ' ', 'g')) as keyword_words
+        ' ' || trim({{ plain_words('keyword') }}) as keyword_words
     from {{ ref('opportunity_comment_lexicon') }}
 ),
 

@@ -82,7 +82,7 @@ final as (
         ranked.initiative_id as covering_initiative_id,
         ranked.covering_initiatives,
         ranked.covered_teams,
-        ranked.covered_tasks * 1.0 / process_tasks.task_count as covered_task_share,
+        cast(ranked.covered_tasks as {{ type_double() }}) / process_tasks.task_count as covered_task_share,
         ranked.first_go_live_date,
         initiatives.loaded_hourly_cost
     from ranked

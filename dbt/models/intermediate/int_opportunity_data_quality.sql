@@ -60,9 +60,9 @@ measured as (
     select
         completeness.*,
         coalesce(quarantined.quarantined_rows, 0) as quarantined_rows,
-        1.0 - completeness.incomplete_rows * 1.0 / completeness.task_rows as completeness,
-        completeness.task_rows * 1.0 / (completeness.task_rows + coalesce(quarantined.quarantined_rows, 0))
-            as validity
+        1 - cast(completeness.incomplete_rows as {{ type_double() }}) / completeness.task_rows as completeness,
+        cast(completeness.task_rows as {{ type_double() }})
+        / (completeness.task_rows + coalesce(quarantined.quarantined_rows, 0)) as validity
     from completeness
     left join quarantined on completeness.process_name = quarantined.process_name
 ),

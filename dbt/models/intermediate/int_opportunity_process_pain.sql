@@ -39,9 +39,13 @@ department_answers as (
     select
         department,
         count(distinct employee_key) as survey_respondents,
-        avg(case when job_satisfaction <= 2 then 1.0 else 0.0 end) as dissatisfied_share,
-        avg(case when self_rated_productivity <= 2 then 1.0 when self_rated_productivity is not null then 0.0 end)
-            as low_productivity_share,
+        avg(case when job_satisfaction <= 2 then cast(1 as {{ type_double() }}) else 0 end) as dissatisfied_share,
+        avg(
+            case
+                when self_rated_productivity <= 2 then cast(1 as {{ type_double() }})
+                when self_rated_productivity is not null then 0
+            end
+        ) as low_productivity_share,
         count(distinct case when self_rated_productivity is not null then employee_key end)
             as productivity_respondents,
         count(distinct case when trim(comment_text) <> '' then employee_key end) as commenters
@@ -87,7 +91,7 @@ pain_themes as (
 ranked_pain_themes as (
     select
         pain_themes.*,
-        pain_themes.commenters * 1.0 / department_answers.commenters as commenter_share,
+        cast(pain_themes.commenters as {{ type_double() }}) / department_answers.commenters as commenter_share,
         row_number() over (
             partition by pain_themes.department, pain_themes.process_name
             order by pain_themes.commenters desc, pain_themes.theme asc
@@ -100,10 +104,11 @@ theme_lists as (
     select
         department,
         process_name,
-        string_agg(
-            replace(theme, '_', ' ') || ' ' || cast(round(100 * commenter_share) as integer) || '%',
-            ', ' order by theme_rank
-        ) as comment_themes
+        {{ ordered_string_agg(
+            "replace(theme, '_', ' ') || ' ' || cast(round(100 * commenter_share) as integer) || '%'",
+            "', '",
+            'theme_rank'
+        ) }} as comment_themes
     from ranked_pain_themes
     where theme_rank <= 3
     group by department, process_name
@@ -126,7 +131,9 @@ final as (
         coalesce(department_answers.commenters, 0) >= {{ min_group }} as has_comment_themes,
         case
             when department_answers.commenters >= {{ min_group }}
-                then coalesce(mentioning_commenters.commenters, 0) * 1.0 / department_answers.commenters
+                then
+                    cast(coalesce(mentioning_commenters.commenters, 0) as {{ type_double() }})
+                    / department_answers.commenters
         end as comment_mention_share,
         case
             when department_answers.commenters >= {{ min_group }}

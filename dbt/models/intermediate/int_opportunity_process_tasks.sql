@@ -73,16 +73,16 @@ final as (
         volumes.task_count,
         cast(volumes.completed_tasks as {{ dbt.type_bigint() }}) as completed_tasks,
         volumes.teams,
-        volumes.completed_tasks * 1.0 / volumes.months_observed as completed_tasks_per_month,
+        cast(volumes.completed_tasks as {{ type_double() }}) / volumes.months_observed as completed_tasks_per_month,
         volumes.mean_duration_minutes,
         volumes.task_hours,
         volumes.task_hours * 12.0 / volumes.months_observed as annual_hours,
         volumes.duration_cv,
         type_concentration.task_types,
-        type_concentration.top_two_type_tasks * 1.0 / nullif(type_concentration.typed_tasks, 0)
+        cast(type_concentration.top_two_type_tasks as {{ type_double() }}) / nullif(type_concentration.typed_tasks, 0)
             as top_two_type_share,
-        volumes.tasks_with_error * 1.0 / nullif(volumes.completed_tasks, 0) as error_rate,
-        volumes.reworked_tasks * 1.0 / nullif(volumes.completed_tasks, 0) as rework_rate
+        cast(volumes.tasks_with_error as {{ type_double() }}) / nullif(volumes.completed_tasks, 0) as error_rate,
+        cast(volumes.reworked_tasks as {{ type_double() }}) / nullif(volumes.completed_tasks, 0) as rework_rate
     from volumes
     cross join report_window
     left join type_concentration

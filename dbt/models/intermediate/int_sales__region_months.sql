@@ -182,7 +182,8 @@ retained as (
 retention as (
     select
         retained.*,
-        1.0 * retained.retained_customers / nullif(retained.customers_at_start, 0) as customer_retention,
+        cast(retained.retained_customers as {{ type_double() }})
+        / nullif(retained.customers_at_start, 0) as customer_retention,
         retained.gross_margin / nullif(retained.customers_at_end, 0) as margin_per_customer
     from retained
 ),

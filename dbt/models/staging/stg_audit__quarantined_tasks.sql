@@ -12,8 +12,8 @@ renamed as (
     select
         file_path as source_file,
         source_row,
-        json_extract_string(raw_values, '$.process') as process_name,
-        try_cast(json_extract_string(raw_values, '$.started_at') as timestamp) as started_at,
+        {{ json_text('raw_values', '$.process') }} as process_name,
+        try_cast({{ json_text('raw_values', '$.started_at') }} as timestamp) as started_at,
         quarantined_at
     from source
 )

@@ -56,24 +56,29 @@ final as (
         cell,
         is_suppressed,
         case when not is_suppressed then respondents end as respondents,
-        case when not is_suppressed then 1.0 * job_satisfaction_total / respondents end
+        case when not is_suppressed then cast(job_satisfaction_total as {{ type_double() }}) / respondents end
             as job_satisfaction_mean,
-        case when not is_suppressed then 1.0 * job_satisfaction_top2 / respondents end
+        case when not is_suppressed then cast(job_satisfaction_top2 as {{ type_double() }}) / respondents end
             as job_satisfaction_top2_share,
-        case when shows_enps then 100.0 * enps_net_promoters / enps_respondents end as enps,
-        case when shows_productivity then 1.0 * self_rated_productivity_total / self_rated_productivity_respondents end
-            as self_rated_productivity_mean,
+        case when shows_enps then 100 * cast(enps_net_promoters as {{ type_double() }}) / enps_respondents end
+            as enps,
+        case
+            when shows_productivity
+                then cast(self_rated_productivity_total as {{ type_double() }}) / self_rated_productivity_respondents
+        end as self_rated_productivity_mean,
         {{ survey_scale_label('job_satisfaction') }} as job_satisfaction_scale,
         case
             when not is_suppressed
-                then {{ mean_0_100('job_satisfaction', '1.0 * job_satisfaction_total / respondents') }}
+                then {{ mean_0_100(
+                    'job_satisfaction', 'cast(job_satisfaction_total as ' ~ type_double() ~ ') / respondents'
+                ) }}
         end as job_satisfaction_mean_0_100,
         {{ survey_scale_label('self_rated_productivity') }} as self_rated_productivity_scale,
         case
             when shows_productivity
                 then {{ mean_0_100(
                     'self_rated_productivity',
-                    '1.0 * self_rated_productivity_total / self_rated_productivity_respondents',
+                    'cast(self_rated_productivity_total as ' ~ type_double() ~ ') / self_rated_productivity_respondents',
                 ) }}
         end as self_rated_productivity_mean_0_100
     from answered

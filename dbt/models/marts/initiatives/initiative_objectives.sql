@@ -101,7 +101,7 @@ measured as (
         is_past_deadline,
         least(1.0, greatest(
             0.0,
-            1.0 * {{ dbt.datediff('first_go_live_date', 'report_date', 'day') }}
+            cast({{ dbt.datediff('first_go_live_date', 'report_date', 'day') }} as {{ type_double() }})
             / nullif({{ dbt.datediff('first_go_live_date', 'deadline_date', 'day') }}, 0)
         )) as time_elapsed_share
     from judged

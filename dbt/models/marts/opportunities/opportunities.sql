@@ -53,11 +53,12 @@ effects as (
 clear_effects as (
     select
         initiative_id,
-        string_agg(
-            metric_name || ' ' || case when did_effect_pct >= 0 then '+' else '' end
-            || cast(round(100 * did_effect_pct) as integer) || '%',
-            ', ' order by metric_name
-        ) as effects_summary
+        {{ ordered_string_agg(
+            "metric_name || ' ' || case when did_effect_pct >= 0 then '+' else '' end"
+            ~ " || cast(round(100 * did_effect_pct) as integer) || '%'",
+            "', '",
+            'metric_name'
+        ) }} as effects_summary
     from effects
     where ci_excludes_zero
     group by initiative_id
@@ -162,12 +163,13 @@ scored as (
 ranked as (
     select
         scored.*,
+        -- Spark numbers rows as int; the contract serves a bigint, as DuckDB numbers them.
         case
             when not scored.is_covered
-                then row_number() over (
+                then cast(row_number() over (
                     partition by scored.is_covered
                     order by scored.opportunity_score desc, scored.process_name asc, scored.department asc
-                )
+                ) as {{ dbt.type_bigint() }})
         end as opportunity_rank
     from scored
 ),

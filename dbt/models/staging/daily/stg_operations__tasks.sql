@@ -1,10 +1,10 @@
-{{ config(unique_key='task_id') }}
+{{ config(unique_key='task_id', **daily_increments('started_on')) }}
 
 with
 
 source as (
     select * from {{ source('raw', 'operations_tasks') }}
-    {{ incremental_source_filter('started_at') }}
+    {{ incremental_source_filter(source('raw', 'operations_tasks'), 'started_at') }}
 ),
 
 latest as (
@@ -31,10 +31,12 @@ renamed as (
         error_flag as has_error,
         rework_flag as is_reworked,
         ai_assisted as is_ai_assisted,
-        {{ dbt.datediff('started_at', 'ended_at', 'second') }} / 60.0 as duration_minutes,
+        cast({{ dbt.datediff('started_at', 'ended_at', 'second') }} as {{ type_double() }}) / 60 as duration_minutes,
         _source_file as source_file,
+        {{ day_partition_column('started_at', 'started_on') }}
         _loaded_at as loaded_at
     from latest
 )
 
 select * from renamed
+{{ one_file_per_day('started_on') }}

@@ -1,10 +1,10 @@
-{{ config(unique_key='unit_serial') }}
+{{ config(unique_key='unit_serial', **daily_increments('inspected_on')) }}
 
 with
 
 source as (
     select * from {{ source('raw', 'qc_inspections') }}
-    {{ incremental_source_filter('inspected_at') }}
+    {{ incremental_source_filter(source('raw', 'qc_inspections'), 'inspected_at') }}
 ),
 
 latest as (
@@ -27,8 +27,10 @@ renamed as (
         passed_first_time,
         opportunities_per_unit,
         _source_file as source_file,
+        {{ day_partition_column('inspected_at', 'inspected_on') }}
         _loaded_at as loaded_at
     from latest
 )
 
 select * from renamed
+{{ one_file_per_day('inspected_on') }}

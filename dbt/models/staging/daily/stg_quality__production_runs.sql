@@ -1,13 +1,13 @@
 {#- One production run per line, day and shift. A file without shifts delivers one row per
     line and day, the whole day: its shift is empty, and the key treats the empty shift as
     a value of its own, so a later delivery of that line and day replaces it. -#}
-{{ config(unique_key='production_run_id') }}
+{{ config(unique_key='production_run_id', **daily_increments('run_date')) }}
 
 with
 
 source as (
     select * from {{ source('raw', 'qc_production_runs') }}
-    {{ incremental_source_filter('run_date') }}
+    {{ incremental_source_filter(source('raw', 'qc_production_runs'), 'run_date') }}
 ),
 
 keyed as (
@@ -43,3 +43,4 @@ renamed as (
 )
 
 select * from renamed
+{{ one_file_per_day('run_date') }}

@@ -1,10 +1,10 @@
-{{ config(unique_key='order_id') }}
+{{ config(unique_key='order_id', **daily_increments('order_date')) }}
 
 with
 
 source as (
     select * from {{ source('raw', 'sales_orders') }}
-    {{ incremental_source_filter('order_date') }}
+    {{ incremental_source_filter(source('raw', 'sales_orders'), 'order_date') }}
 ),
 
 latest as (
@@ -32,3 +32,4 @@ renamed as (
 )
 
 select * from renamed
+{{ one_file_per_day('order_date') }}
