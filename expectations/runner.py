@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from expectations import frames
+from expectations import frames, screening
 from expectations.checkpoint import add_checkpoint, build_docs, open_context, run_checkpoint
 from expectations.outcome import SuiteOutcome, combine
 from expectations.parameters import resolve_parameters
@@ -146,15 +146,20 @@ class _Run:
             )
             _scatter(results, schema, self._run(checkpoint, frame))
         if row_wise := [i for i, kind in enumerate(kinds) if kind == "row"]:
-            picked = _pick(expectations, row_wise)
-            checkpoint = self._checkpoint(f"{name}.rows", picked)
-            sql = frames.select_sql(relation, row_scope, _columns_needed(picked) or None)
-            for frame in frames.batches(self.con, sql, batch_rows):
-                _scatter(results, row_wise, self._run(checkpoint, frame))
-                batch_count += 1
-            if batch_count == 0:  # no new rows: the checks still run, on an empty frame
-                frame = frames.whole_frame(self.con, f"{sql} limit 0")
-                _scatter(results, row_wise, self._run(checkpoint, frame))
+            screens = self._screens(expectations, row_wise, relation, row_scope)
+            unscreened = [i for i in row_wise if i not in screens]
+            if unscreened:
+                batch_count += self._row_batches(
+                    expectations, unscreened, relation, row_scope, batch_rows, results
+                )
+            if screens:
+                candidates = screening.candidates_sql([screen for screen, _ in screens.values()])
+                batch_count += self._row_batches(
+                    expectations, list(screens), relation, _and(row_scope, candidates),
+                    batch_rows, results, label="candidates",
+                )  # fmt: skip
+                for position, (screen, (considered, missing)) in screens.items():
+                    results[position].append(screening.passing_result(considered, missing, screen))
         if unique := [i for i, kind in enumerate(kinds) if kind == "unique"]:
             _scatter(results, unique, self._uniqueness(expectations, unique, relation, row_scope))
         cross = [i for i, kind in enumerate(kinds) if kind == "cross"]
@@ -170,6 +175,56 @@ class _Run:
             sql = frames.select_sql(relation, scope, _columns_needed(picked))
             _scatter(results, positions, self._run(checkpoint, frames.whole_frame(self.con, sql)))
         return results, max(batch_count, 1)
+
+    def _row_batches(
+        self,
+        expectations: list[dict],
+        positions: list[int],
+        relation: str,
+        scope: str | None,
+        batch_rows: int,
+        results: list[list[dict]],
+        label: str = "rows",
+    ) -> int:
+        """Row-wise checks over `scope`, batch by batch; the number of batches."""
+        picked = _pick(expectations, positions)
+        checkpoint = self._checkpoint(f"{self.suite['name']}.{label}", picked)
+        sql = frames.select_sql(relation, scope, _columns_needed(picked) or None)
+        batch_count = 0
+        for frame in frames.batches(self.con, sql, batch_rows):
+            _scatter(results, positions, self._run(checkpoint, frame))
+            batch_count += 1
+        if batch_count == 0:  # no rows in scope: the checks still run, on an empty frame
+            frame = frames.whole_frame(self.con, f"{sql} limit 0")
+            _scatter(results, positions, self._run(checkpoint, frame))
+        return batch_count
+
+    def _screens(
+        self, expectations: list[dict], positions: list[int], relation: str, scope: str | None
+    ) -> dict[int, tuple[screening.Screen, tuple[int, int]]]:
+        """The row checks DuckDB can screen (expectations.screening), each with its counts
+        over the rows no screen flags; none when DuckDB cannot run the screens."""
+        dtypes = frames.column_dtypes(self.con, f"{frames.select_sql(relation, None)} limit 0")
+        screens: dict[int, screening.Screen] = {}
+        for position in positions:
+            try:
+                screens[position] = screening.screen_for(
+                    expectations[position], self.parameters, dtypes
+                )
+            except screening.Untranslatable:
+                continue
+        if not screens:
+            return {}
+        try:
+            counts = screening.passing_counts(
+                self.con, frames.select_sql(relation, scope), list(screens.values())
+            )
+        except duckdb.Error:
+            return {}
+        return {
+            position: (screen, count)
+            for (position, screen), count in zip(screens.items(), counts, strict=True)
+        }
 
     def _uniqueness(
         self, expectations: list[dict], positions: list[int], relation: str, scope: str | None
