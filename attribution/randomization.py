@@ -6,31 +6,42 @@ each deal. Under the hypothesis that the effect is tau in every treated post mon
 unit's untreated values are known: the value less tau (linear) or the numerator divided
 by e^tau (ppml) in the actual post months; ramp-up months, whose effect is not
 hypothesised, are left out.
-The p-value of tau is the share of deals whose effect on those values is at least as far
-from zero as the actual deal's; the 95% interval is every tau with a p-value above 0.05.
-Exact when units are exchangeable (alike but for the go-live), whatever their number;
-with one treated unit it is the placebo-in-space test. The p-value is a multiple of
-1/deals, so a 95% interval needs at least 20 deals.
+The p-value of tau is the share of deals whose statistic on those values is at least as
+far from zero as the actual deal's; the 95% interval is every tau with a p-value above
+0.05. Exact when units are exchangeable (alike but for the go-live), whatever their
+number; with one treated unit it is the placebo-in-space test. The p-value is a multiple
+of 1/deals, so a 95% interval needs at least 20 deals.
+
+The statistic is the effect, or for ppml with STUDENTIZED_FROM treated and control units
+or more the effect over its cluster-robust standard error (studentized: Chung & Romano
+2013; MacKinnon & Webb 2020). Dividing a treated count by e^tau gives it the untreated
+mean but not the untreated variance (1/(1 + effect) times as large), so the plain
+effect's deals are not quite alike under the hypothesis; the t-statistic is robust to
+such differences in spread, which show once the treated units are many.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 import numpy as np
 
-from attribution.did import CONFIDENCE
+from attribution.did import CONFIDENCE, MAX_LOG_EFFECT
 from attribution.panel import NEVER, MetricPanel
 from attribution.refit import Grid, Refits
 
 ASSIGNMENTS = 400
 SEED = 15
+# Treated and control units from which a ppml test is studentized (`studentized`).
+STUDENTIZED_FROM = 5
 # A ppml interval's ends are refined until they move by less than this (log scale, 0.01%).
 _ENDPOINT_TOLERANCE = 1e-4
 _MAX_REFINEMENTS = 6
+# A studentized interval's ends are searched for up to 2^_MAX_DOUBLINGS standard errors out.
+_MAX_DOUBLINGS = 8
 # Effects this close (relative) are ties: refits carry round-off of about 1e-9.
 _TIES = 1e-7
 
@@ -50,6 +61,7 @@ class RandomizationResult:
     fewest_extreme: int  # deals at least as extreme as the actual one, at the least
     deals: int
     total_deals: int
+    studentized: bool  # the statistic is the effect over its cluster-robust standard error
 
     @property
     def smallest_p_value(self) -> str:
@@ -70,13 +82,24 @@ def randomization_inference(p: MetricPanel, beta: float) -> RandomizationResult:
         at_zero = level
         low, high, fewest = _linear_acceptance(level, slope, needed)
     else:
-        effects = _PoissonEffects(refits, grid.numerator, treated_post)
+        effects = _PoissonEffects(refits, grid.numerator, treated_post, studentized(go_live))
         at_zero = effects.every_deal(0.0)
-        low, high, fewest = _poisson_interval(effects, at_zero, beta, needed)
+        interval = _studentized_interval if effects.studentized else _poisson_interval
+        low, high, fewest = interval(effects, at_zero, beta, needed)
     if fewest >= needed:
         low, high = np.nan, np.nan
     p_value = float(_extreme_counts(at_zero[None])[0] / len(deals))
-    return RandomizationResult(low, high, p_value, fewest, len(deals), total)
+    studentized_ = p.effect_model == "ppml" and studentized(go_live)
+    return RandomizationResult(low, high, p_value, fewest, len(deals), total, studentized_)
+
+
+def studentized(go_live: np.ndarray) -> bool:
+    """Whether a ppml test divides each deal's effect by its cluster-robust standard error:
+    with STUDENTIZED_FROM treated and control units or more. With fewer, that error rests
+    on a few units' scores (with one it is degenerate, MacKinnon & Webb 2017) and the
+    statistic levels off as tau grows, leaving intervals unbounded."""
+    treated = int((go_live < NEVER).sum())
+    return min(treated, len(go_live) - treated) >= STUDENTIZED_FROM
 
 
 def go_live_assignments(go_live: np.ndarray) -> tuple[np.ndarray, int]:
@@ -148,20 +171,28 @@ def _extreme_counts(effects: np.ndarray) -> np.ndarray:
 
 @dataclass
 class _PoissonEffects:
-    """Deals' ppml effects on the untreated values implied by an effect tau."""
+    """Deals' ppml statistics on the untreated values implied by an effect tau: the effect,
+    or the effect over its cluster-robust standard error where `studentized`."""
 
     refits: Refits
     numerator: np.ndarray
     treated_post: np.ndarray
+    studentized: bool
     fits: dict[float, list[np.ndarray]] = field(default_factory=dict)
 
     def every_deal(self, tau: float) -> np.ndarray:
-        effects, self.fits[tau] = self.refits.poisson(self._untreated(tau), self._start(tau))
-        return effects
+        statistics, self.fits[tau] = self._fit(self.refits, tau, self._start(tau))
+        return statistics
 
     def some_deals(self, tau: float, deals: np.ndarray) -> np.ndarray:
         start = [state[deals] for state in self._start(tau)]
-        return self.refits.subset(deals).poisson(self._untreated(tau), start)[0]
+        return self._fit(self.refits.subset(deals), tau, start)[0]
+
+    def _fit(
+        self, refits: Refits, tau: float, start: list[np.ndarray] | None
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        fit = refits.poisson_t if self.studentized else refits.poisson
+        return fit(self._untreated(tau), start)
 
     def _untreated(self, tau: float) -> np.ndarray:
         return self.numerator * np.exp(-tau * self.treated_post)
@@ -194,7 +225,9 @@ def _poisson_interval(
     low, high, fewest = _linear_acceptance(at_zero, slope, needed)
     if fewest >= needed:
         return low, high, fewest
-    margin = max(0.2 * (high - low), 0.01) if np.isfinite(high - low) else np.inf
+    # Deals whose statistic is within this of the actual deal's at an end are refitted
+    # there: a fifth of the interval, in the statistic's units (tau's times its slope).
+    margin = max(0.2 * (high - low), 0.01) * abs(slope[0]) if np.isfinite(high - low) else np.inf
     ends = []
     for side, end in enumerate((low, high)):
         level, side_slope = at_zero.copy(), slope.copy()
@@ -213,6 +246,46 @@ def _poisson_interval(
                 break
         ends.append(end)
     return ends[0], ends[1], fewest
+
+
+def _studentized_interval(
+    effects: _PoissonEffects, at_zero: np.ndarray, beta: float, needed: int
+) -> tuple[float, float, int]:
+    """The interval of a studentized test, end by end: out from the estimate by doubling
+    steps of its standard error until a tau is rejected, then by bisection to within
+    _ENDPOINT_TOLERANCE. A t-statistic is not close to linear in tau, so every step
+    refits every deal."""
+    if not np.isfinite(at_zero[0]):
+        raise RandomizationError("the refit of the actual go-live assignment diverged")
+    counts = {0.0: int(_extreme_counts(at_zero[None])[0])}
+
+    def count(tau: float) -> int:
+        if tau not in counts:
+            counts[tau] = int(_extreme_counts(effects.every_deal(tau)[None])[0])
+        return counts[tau]
+
+    error = abs(beta / at_zero[0]) if at_zero[0] != 0 else _ENDPOINT_TOLERANCE
+    ends = [_studentized_end(count, beta, side * error, needed) for side in (-1, 1)]
+    return ends[0], ends[1], min(counts.values())
+
+
+def _studentized_end(count: Callable[[float], int], beta: float, step: float, needed: int) -> float:
+    """The last accepted tau from `beta` in the direction of `step`: infinite if none
+    within reach is rejected, nan if `beta` itself is."""
+    inside = beta
+    if count(inside) < needed:
+        return np.nan
+    for doubling in range(_MAX_DOUBLINGS + 1):
+        outside = beta + step * 2**doubling
+        if abs(outside) > MAX_LOG_EFFECT:
+            break
+        if count(outside) < needed:
+            while abs(outside - inside) > _ENDPOINT_TOLERANCE:
+                middle = (inside + outside) / 2
+                inside, outside = (middle, outside) if count(middle) >= needed else (inside, middle)
+            return inside
+        inside = outside
+    return math.copysign(np.inf, step)
 
 
 def _linear_acceptance(

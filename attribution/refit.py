@@ -191,7 +191,8 @@ class Refits:
             weights.append((stack.treated_post & rows).sum(axis=(1, 2)))
             states.append(state)
             if studentized:
-                scores.append(_poisson_unit_scores(rows, stack.treated_post, y, den * np.exp(state)))
+                mu = den * np.exp(state)
+                scores.append(_poisson_unit_scores(rows, stack.treated_post, y, mu))
         effects, weights = np.stack(effects, axis=-1), np.stack(weights, axis=-1)
         errors = np.full(len(effects), np.nan)
         if studentized:
