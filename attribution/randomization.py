@@ -23,7 +23,7 @@ such differences in spread, which show once the treated units are many.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from itertools import combinations
 
@@ -40,7 +40,8 @@ STUDENTIZED_FROM = 5
 # A ppml interval's ends are refined until they move by less than this (log scale, 0.01%).
 _ENDPOINT_TOLERANCE = 1e-4
 _MAX_REFINEMENTS = 6
-# A studentized interval's ends are searched for up to 2^_MAX_DOUBLINGS standard errors out.
+# A studentized interval's ends are searched for up to about 0.2 * 2^_MAX_DOUBLINGS times
+# as far from the estimate as first guessed.
 _MAX_DOUBLINGS = 8
 # Effects this close (relative) are ties: refits carry round-off of about 1e-9.
 _TIES = 1e-7
@@ -251,41 +252,78 @@ def _poisson_interval(
 def _studentized_interval(
     effects: _PoissonEffects, at_zero: np.ndarray, beta: float, needed: int
 ) -> tuple[float, float, int]:
-    """The interval of a studentized test, end by end: out from the estimate by doubling
-    steps of its standard error until a tau is rejected, then by bisection to within
-    _ENDPOINT_TOLERANCE. A t-statistic is not close to linear in tau, so every step
-    refits every deal."""
+    """The interval of a studentized test, end by end. A t-statistic is not close to
+    linear in tau, so every step refits every deal; the steps follow the gap between the
+    actual deal's |t| and the largest |t| it must not exceed (`_Gap`)."""
     if not np.isfinite(at_zero[0]):
         raise RandomizationError("the refit of the actual go-live assignment diverged")
-    counts = {0.0: int(_extreme_counts(at_zero[None])[0])}
-
-    def count(tau: float) -> int:
-        if tau not in counts:
-            counts[tau] = int(_extreme_counts(effects.every_deal(tau)[None])[0])
-        return counts[tau]
-
+    gap = _Gap(effects, needed)
+    gap.counts[0.0] = int(_extreme_counts(at_zero[None])[0])
+    at_beta = effects.every_deal(beta)
+    gap.record(beta, at_beta)
+    others = np.sort(np.abs(at_beta[1:]))[::-1]
+    reach = others[needed - 2] if needed >= 2 and np.isfinite(others[needed - 2]) else 2.0
     error = abs(beta / at_zero[0]) if at_zero[0] != 0 else _ENDPOINT_TOLERANCE
-    ends = [_studentized_end(count, beta, side * error, needed) for side in (-1, 1)]
-    return ends[0], ends[1], min(counts.values())
+    ends = [gap.end(beta, side * max(reach, 1.0) * error) for side in (-1, 1)]
+    return ends[0], ends[1], min(gap.counts.values())
 
 
-def _studentized_end(count: Callable[[float], int], beta: float, step: float, needed: int) -> float:
-    """The last accepted tau from `beta` in the direction of `step`: infinite if none
-    within reach is rejected, nan if `beta` itself is."""
-    inside = beta
-    if count(inside) < needed:
-        return np.nan
-    for doubling in range(_MAX_DOUBLINGS + 1):
-        outside = beta + step * 2**doubling
-        if abs(outside) > MAX_LOG_EFFECT:
-            break
-        if count(outside) < needed:
-            while abs(outside - inside) > _ENDPOINT_TOLERANCE:
-                middle = (inside + outside) / 2
-                inside, outside = (middle, outside) if count(middle) >= needed else (inside, middle)
-            return inside
-        inside = outside
-    return math.copysign(np.inf, step)
+@dataclass
+class _Gap:
+    """A tau is accepted when at least `needed` deals (the actual one included) are as
+    extreme as the actual one: when the actual deal's |t| is at most the (needed - 1)th
+    largest of the others'. Their difference, the gap, is continuous in tau: its sign
+    change locates an end of the interval (regula falsi, Illinois variant)."""
+
+    effects: _PoissonEffects
+    needed: int
+    counts: dict[float, int] = field(default_factory=dict)
+    gaps: dict[float, float] = field(default_factory=dict)
+
+    def record(self, tau: float, statistics: np.ndarray) -> None:
+        self.counts[tau] = int(_extreme_counts(statistics[None])[0])
+        others = np.sort(np.abs(statistics[1:]))[::-1]
+        limit = others[self.needed - 2] if self.needed >= 2 else np.inf
+        with np.errstate(invalid="ignore"):
+            gap = abs(statistics[0]) - limit
+        self.gaps[tau] = float(np.nan_to_num(gap, nan=np.inf, posinf=1e6, neginf=-1e6))
+
+    def accepted(self, tau: float) -> bool:
+        if tau not in self.counts:
+            self.record(tau, self.effects.every_deal(tau))
+        return self.counts[tau] >= self.needed
+
+    def end(self, beta: float, step: float) -> float:
+        """The last accepted tau from `beta` in the direction of `step` (about where the
+        end should be): infinite if none within reach is rejected, nan if `beta` is."""
+        if not self.accepted(beta):
+            return np.nan
+        inside = beta
+        for doubling in range(_MAX_DOUBLINGS + 1):
+            outside = beta + step * (1 + 0.1 * (2 ** (doubling + 1) - 1))
+            if abs(outside) > MAX_LOG_EFFECT:
+                break
+            if not self.accepted(outside):
+                return self._bracketed(inside, outside)
+            inside = outside
+        return math.copysign(np.inf, step)
+
+    def _bracketed(self, inside: float, outside: float) -> float:
+        """The end between an accepted and a rejected tau, to within _ENDPOINT_TOLERANCE."""
+        gap_inside, gap_outside = self.gaps[inside], self.gaps[outside]
+        moved = 0
+        while abs(outside - inside) > _ENDPOINT_TOLERANCE:
+            share = gap_inside / (gap_inside - gap_outside) if gap_outside > gap_inside else 0.5
+            middle = inside + min(max(share, 0.05), 0.95) * (outside - inside)
+            if self.accepted(middle):
+                inside, gap_inside = middle, self.gaps[middle]
+                gap_outside /= 2 if moved == -1 else 1  # Illinois: the kept end counts less
+                moved = -1
+            else:
+                outside, gap_outside = middle, self.gaps[middle]
+                gap_inside /= 2 if moved == 1 else 1
+                moved = 1
+        return inside
 
 
 def _linear_acceptance(
