@@ -17,7 +17,7 @@ the numbers of treated and of control units:
 
 The thresholds come from the coverage benchmark (docs/benchmarks.md): with 10 treated
 units among 30 to 60 the jackknife's ppml intervals held the truth only about 93% of the
-time, studentized randomization inference's 95%.
+time, randomization inference's 95.6% (linear) and, studentized, 93.4% (ppml).
 """
 
 from __future__ import annotations
