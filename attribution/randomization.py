@@ -6,11 +6,18 @@ each deal. Under the hypothesis that the effect is tau in every treated post mon
 unit's untreated values are known: the value less tau (linear) or the numerator divided
 by e^tau (ppml) in the actual post months; ramp-up months, whose effect is not
 hypothesised, are left out.
-The p-value of tau is the share of deals whose effect on those values is at least as far
-from zero as the actual deal's; the 95% interval is every tau with a p-value above 0.05.
-Exact when units are exchangeable (alike but for the go-live), whatever their number;
-with one treated unit it is the placebo-in-space test. The p-value is a multiple of
-1/deals, so a 95% interval needs at least 20 deals.
+The p-value of tau is the share of deals whose statistic on those values is at least as
+far from zero as the actual deal's; the 95% interval is every tau with a p-value above
+0.05. Exact when units are exchangeable (alike but for the go-live), whatever their
+number; with one treated unit it is the placebo-in-space test. The p-value is a multiple
+of 1/deals, so a 95% interval needs at least 20 deals.
+
+The statistic is the effect, or for ppml with STUDENTIZED_FROM treated and control units
+or more the effect over its cluster-robust standard error (studentized: Chung & Romano
+2013; MacKinnon & Webb 2020). Dividing a treated count by e^tau gives it the untreated
+mean but not the untreated variance (1/(1 + effect) times as large), so the plain
+effect's deals are not quite alike under the hypothesis; the t-statistic is robust to
+such differences in spread, which show once the treated units are many.
 """
 
 from __future__ import annotations
@@ -22,15 +29,20 @@ from itertools import combinations
 
 import numpy as np
 
-from attribution.did import CONFIDENCE
+from attribution.did import CONFIDENCE, MAX_LOG_EFFECT
 from attribution.panel import NEVER, MetricPanel
 from attribution.refit import Grid, Refits
 
 ASSIGNMENTS = 400
 SEED = 15
+# Treated and control units from which a ppml test is studentized (`studentized`).
+STUDENTIZED_FROM = 5
 # A ppml interval's ends are refined until they move by less than this (log scale, 0.01%).
 _ENDPOINT_TOLERANCE = 1e-4
 _MAX_REFINEMENTS = 6
+# A studentized interval's ends are searched for up to about 0.2 * 2^_MAX_DOUBLINGS times
+# as far from the estimate as first guessed.
+_MAX_DOUBLINGS = 8
 # Effects this close (relative) are ties: refits carry round-off of about 1e-9.
 _TIES = 1e-7
 
@@ -50,6 +62,7 @@ class RandomizationResult:
     fewest_extreme: int  # deals at least as extreme as the actual one, at the least
     deals: int
     total_deals: int
+    studentized: bool  # the statistic is the effect over its cluster-robust standard error
 
     @property
     def smallest_p_value(self) -> str:
@@ -70,13 +83,25 @@ def randomization_inference(p: MetricPanel, beta: float) -> RandomizationResult:
         at_zero = level
         low, high, fewest = _linear_acceptance(level, slope, needed)
     else:
-        effects = _PoissonEffects(refits, grid.numerator, treated_post)
+        effects = _PoissonEffects(refits, grid.numerator, treated_post, studentized(go_live))
         at_zero = effects.every_deal(0.0)
-        low, high, fewest = _poisson_interval(effects, at_zero, beta, needed)
+        interval = _studentized_interval if effects.studentized else _poisson_interval
+        low, high, fewest = interval(effects, at_zero, beta, needed)
     if fewest >= needed:
         low, high = np.nan, np.nan
     p_value = float(_extreme_counts(at_zero[None])[0] / len(deals))
-    return RandomizationResult(low, high, p_value, fewest, len(deals), total)
+    studentized_ = p.effect_model == "ppml" and studentized(go_live)
+    return RandomizationResult(low, high, p_value, fewest, len(deals), total, studentized_)
+
+
+def studentized(go_live: np.ndarray) -> bool:
+    """Whether a ppml test divides each deal's effect by its cluster-robust standard error:
+    with STUDENTIZED_FROM treated and control units or more. With fewer, that error rests
+    on a few units' scores (with one it is degenerate, MacKinnon & Webb 2017), and the
+    imputed counts' extra spread is lost in the units' own shocks: the plain effect held
+    its coverage there in the benchmark."""
+    treated = int((go_live < NEVER).sum())
+    return min(treated, len(go_live) - treated) >= STUDENTIZED_FROM
 
 
 def go_live_assignments(go_live: np.ndarray) -> tuple[np.ndarray, int]:
@@ -148,20 +173,28 @@ def _extreme_counts(effects: np.ndarray) -> np.ndarray:
 
 @dataclass
 class _PoissonEffects:
-    """Deals' ppml effects on the untreated values implied by an effect tau."""
+    """Deals' ppml statistics on the untreated values implied by an effect tau: the effect,
+    or the effect over its cluster-robust standard error where `studentized`."""
 
     refits: Refits
     numerator: np.ndarray
     treated_post: np.ndarray
+    studentized: bool
     fits: dict[float, list[np.ndarray]] = field(default_factory=dict)
 
     def every_deal(self, tau: float) -> np.ndarray:
-        effects, self.fits[tau] = self.refits.poisson(self._untreated(tau), self._start(tau))
-        return effects
+        statistics, self.fits[tau] = self._fit(self.refits, tau, self._start(tau))
+        return statistics
 
     def some_deals(self, tau: float, deals: np.ndarray) -> np.ndarray:
         start = [state[deals] for state in self._start(tau)]
-        return self.refits.subset(deals).poisson(self._untreated(tau), start)[0]
+        return self._fit(self.refits.subset(deals), tau, start)[0]
+
+    def _fit(
+        self, refits: Refits, tau: float, start: list[np.ndarray] | None
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        fit = refits.poisson_t if self.studentized else refits.poisson
+        return fit(self._untreated(tau), start)
 
     def _untreated(self, tau: float) -> np.ndarray:
         return self.numerator * np.exp(-tau * self.treated_post)
@@ -194,7 +227,9 @@ def _poisson_interval(
     low, high, fewest = _linear_acceptance(at_zero, slope, needed)
     if fewest >= needed:
         return low, high, fewest
-    margin = max(0.2 * (high - low), 0.01) if np.isfinite(high - low) else np.inf
+    # Deals whose statistic is within this of the actual deal's at an end are refitted
+    # there: a fifth of the interval, in the statistic's units (tau's times its slope).
+    margin = max(0.2 * (high - low), 0.01) * abs(slope[0]) if np.isfinite(high - low) else np.inf
     ends = []
     for side, end in enumerate((low, high)):
         level, side_slope = at_zero.copy(), slope.copy()
@@ -213,6 +248,83 @@ def _poisson_interval(
                 break
         ends.append(end)
     return ends[0], ends[1], fewest
+
+
+def _studentized_interval(
+    effects: _PoissonEffects, at_zero: np.ndarray, beta: float, needed: int
+) -> tuple[float, float, int]:
+    """The interval of a studentized test, end by end. A t-statistic is not close to
+    linear in tau, so every step refits every deal; the steps follow the gap between the
+    actual deal's |t| and the largest |t| it must not exceed (`_Gap`)."""
+    if not np.isfinite(at_zero[0]):
+        raise RandomizationError("the refit of the actual go-live assignment diverged")
+    gap = _Gap(effects, needed)
+    gap.counts[0.0] = int(_extreme_counts(at_zero[None])[0])
+    at_beta = effects.every_deal(beta)
+    gap.record(beta, at_beta)
+    others = np.sort(np.abs(at_beta[1:]))[::-1]
+    reach = others[needed - 2] if needed >= 2 and np.isfinite(others[needed - 2]) else 2.0
+    error = abs(beta / at_zero[0]) if at_zero[0] != 0 else _ENDPOINT_TOLERANCE
+    ends = [gap.end(beta, side * max(reach, 1.0) * error) for side in (-1, 1)]
+    return ends[0], ends[1], min(gap.counts.values())
+
+
+@dataclass
+class _Gap:
+    """A tau is accepted when at least `needed` deals (the actual one included) are as
+    extreme as the actual one: when the actual deal's |t| is at most the (needed - 1)th
+    largest of the others'. Their difference, the gap, is continuous in tau: its sign
+    change locates an end of the interval (regula falsi, Illinois variant)."""
+
+    effects: _PoissonEffects
+    needed: int
+    counts: dict[float, int] = field(default_factory=dict)
+    gaps: dict[float, float] = field(default_factory=dict)
+
+    def record(self, tau: float, statistics: np.ndarray) -> None:
+        self.counts[tau] = int(_extreme_counts(statistics[None])[0])
+        others = np.sort(np.abs(statistics[1:]))[::-1]
+        limit = others[self.needed - 2] if self.needed >= 2 else np.inf
+        with np.errstate(invalid="ignore"):
+            gap = abs(statistics[0]) - limit
+        self.gaps[tau] = float(np.nan_to_num(gap, nan=np.inf, posinf=1e6, neginf=-1e6))
+
+    def accepted(self, tau: float) -> bool:
+        if tau not in self.counts:
+            self.record(tau, self.effects.every_deal(tau))
+        return self.counts[tau] >= self.needed
+
+    def end(self, beta: float, step: float) -> float:
+        """The last accepted tau from `beta` in the direction of `step` (about where the
+        end should be): infinite if none within reach is rejected, nan if `beta` is."""
+        if not self.accepted(beta):
+            return np.nan
+        inside = beta
+        for doubling in range(_MAX_DOUBLINGS + 1):
+            outside = beta + step * (1 + 0.1 * (2 ** (doubling + 1) - 1))
+            if abs(outside) > MAX_LOG_EFFECT:
+                break
+            if not self.accepted(outside):
+                return self._bracketed(inside, outside)
+            inside = outside
+        return math.copysign(np.inf, step)
+
+    def _bracketed(self, inside: float, outside: float) -> float:
+        """The end between an accepted and a rejected tau, to within _ENDPOINT_TOLERANCE."""
+        gap_inside, gap_outside = self.gaps[inside], self.gaps[outside]
+        moved = 0
+        while abs(outside - inside) > _ENDPOINT_TOLERANCE:
+            share = gap_inside / (gap_inside - gap_outside) if gap_outside > gap_inside else 0.5
+            middle = inside + min(max(share, 0.05), 0.95) * (outside - inside)
+            if self.accepted(middle):
+                inside, gap_inside = middle, self.gaps[middle]
+                gap_outside /= 2 if moved == -1 else 1  # Illinois: the kept end counts less
+                moved = -1
+            else:
+                outside, gap_outside = middle, self.gaps[middle]
+                gap_inside /= 2 if moved == 1 else 1
+                moved = 1
+        return inside
 
 
 def _linear_acceptance(

@@ -129,14 +129,36 @@ class Refits:
 
         A variant whose fit has no finite effect (separation) gets +inf.
         """
-        effects, states = [], []
+        effects, _, states = self._poisson_batches(numerator, start, studentized=False)
+        return effects, states
+
+    def poisson_t(
+        self, numerator: np.ndarray, start: list[np.ndarray] | None = None
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """As `poisson`, but each variant's effect divided by its cluster-robust standard
+        error by unit (the sandwich without small-sample factors, which are alike in every
+        variant). A variant without a finite effect gets +inf."""
+        effects, errors, states = self._poisson_batches(numerator, start, studentized=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = effects / errors
+        return np.where(np.isfinite(effects) & (errors > 0), t, np.inf), states
+
+    def _poisson_batches(
+        self, numerator: np.ndarray, start: list[np.ndarray] | None, studentized: bool
+    ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+        effects, errors, states = [], [], []
         for batch in self._batches():
             batch_start = [state[batch] for state in start] if start else None
-            batch_effects, batch_states = self.subset(batch)._poisson(numerator, batch_start)
-            effects.append(batch_effects)
-            states.append(batch_states)
+            fit = self.subset(batch)._poisson(numerator, batch_start, studentized)
+            effects.append(fit[0])
+            errors.append(fit[1])
+            states.append(fit[2])
         by_stack = zip(*states, strict=True)
-        return np.concatenate(effects), [np.concatenate(parts) for parts in by_stack]
+        return (
+            np.concatenate(effects),
+            np.concatenate(errors),
+            [np.concatenate(parts) for parts in by_stack],
+        )
 
     def _batches(self) -> list[slice]:
         """Variants in batches of at most CELLS_PER_BATCH unit-months."""
@@ -154,9 +176,11 @@ class Refits:
         return _aggregate(np.stack(effects, axis=-1), np.stack(weights, axis=-1))
 
     def _poisson(
-        self, numerator: np.ndarray, start: list[np.ndarray] | None
-    ) -> tuple[np.ndarray, list[np.ndarray]]:
-        effects, weights, states = [], [], []
+        self, numerator: np.ndarray, start: list[np.ndarray] | None, studentized: bool
+    ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+        """Aggregated effects, their standard errors (nan unless `studentized`) and the
+        fitted states, per variant."""
+        effects, weights, scores, states = [], [], [], []
         for k, stack in enumerate(self.stacks):
             y = numerator[None, :, stack.start :]
             den = self.grid.denominator[None, :, stack.start :]
@@ -166,7 +190,14 @@ class Refits:
             effects.append(beta)
             weights.append((stack.treated_post & rows).sum(axis=(1, 2)))
             states.append(state)
-        return _aggregate(np.stack(effects, axis=-1), np.stack(weights, axis=-1)), states
+            if studentized:
+                mu = den * np.exp(state)
+                scores.append(_poisson_unit_scores(rows, stack.treated_post, y, mu))
+        effects, weights = np.stack(effects, axis=-1), np.stack(weights, axis=-1)
+        errors = np.full(len(effects), np.nan)
+        if studentized:
+            errors = _cluster_standard_errors(np.stack(scores, axis=-1), weights)
+        return _aggregate(effects, weights), errors, states
 
 
 def _aggregate(effects: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -180,6 +211,29 @@ def _aggregate(effects: np.ndarray, weights: np.ndarray) -> np.ndarray:
     # A variant with no estimable cohort, or a diverging one, has no effect at all.
     diverged = (used & ~np.isfinite(effects)).any(axis=-1)
     return np.where((total > 0) & ~diverged, result, np.inf)
+
+
+def _poisson_unit_scores(
+    rows: np.ndarray, dummy: np.ndarray, y: np.ndarray, mu: np.ndarray
+) -> np.ndarray:
+    """Each unit's influence on a cohort's ppml effect (variants x units): the sum over
+    its rows of the dummy net of the fixed effects (weighted by the fitted means) times
+    the residual, over the dummy's information (Frisch-Waugh-Lovell)."""
+    w = np.where(rows, mu, 0.0)
+    _, projection = _wls(w, np.zeros_like(dummy), dummy[None].astype(float))
+    partialled = np.where(rows, dummy - projection[0], 0.0)
+    information = (w * partialled**2).sum(axis=(1, 2))
+    scores = (partialled * np.where(rows, y - mu, 0.0)).sum(axis=2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return scores / information[:, None]
+
+
+def _cluster_standard_errors(scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Cluster-robust standard errors of the aggregated effect from each unit's influence
+    on each cohort's (variants x units x cohorts): a unit counts once across cohorts."""
+    shares = weights / np.maximum(weights.sum(axis=-1, keepdims=True), 1)
+    influence = (np.nan_to_num(scores) * shares[:, None, :]).sum(axis=-1)
+    return np.sqrt((influence**2).sum(axis=-1))
 
 
 def _wls(w: np.ndarray, dummy: np.ndarray, responses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

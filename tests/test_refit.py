@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
+import statsmodels.api as sm
 
 from attribution.panel import iter_metric_panels
 from attribution.refit import Grid, Refits
@@ -36,3 +38,34 @@ def test_refitting_the_panel_as_it_is_reproduces_the_estimate(panel) -> None:
         assert effect == pytest.approx(np.log1p(row["did_effect_pct"]), abs=1e-9)
     else:
         assert effect == pytest.approx(row["did_effect_abs"], abs=1e-9)
+
+
+def test_the_studentized_refit_divides_by_the_cluster_robust_standard_error() -> None:
+    # One cohort and no ramp-up: the stacked regression is a two-way fixed-effects Poisson
+    # regression on the months from the baseline on.
+    panel = build_panel(32, {24: 5}, never=6, effect=-0.2, months=36, ramp=0)
+    (metric,) = iter_metric_panels(panel)
+    grid = Grid.of(metric)
+    go_live = np.zeros(len(metric.unit_ids), dtype=np.int64)
+    go_live[metric.unit] = metric.go_live
+    refits = Refits.of(metric, grid, go_live[None], np.ones((1, len(go_live)), dtype=bool))
+    (t,), _ = refits.poisson_t(grid.numerator)
+
+    window = panel[panel["month"] >= panel["go_live_month"].min() - pd.DateOffset(months=6)]
+    treated_post = (window["month"] >= window["go_live_month"]).astype(float)
+    fixed_effects = pd.get_dummies(window[["unit_id", "month"]].astype(str), dtype=float)
+    exog = fixed_effects.iloc[:, :-1].assign(treated_post=treated_post)
+    direct = sm.GLM(
+        window["numerator"],
+        exog,
+        family=sm.families.Poisson(),
+        offset=np.log(window["denominator"]),
+    ).fit(
+        cov_type="cluster",
+        cov_kwds={
+            "groups": pd.factorize(window["unit_id"])[0],
+            "use_correction": False,
+            "df_correction": False,
+        },
+    )
+    assert t == pytest.approx(direct.tvalues["treated_post"], rel=1e-6)
