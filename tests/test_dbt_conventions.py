@@ -112,7 +112,7 @@ def test_the_documented_freshness_table_is_the_projects(dbt_manifest):
         ) if s.get("freshness") else ("—", "—")
         for s in load(dbt_manifest)["sources"].values()
     }  # fmt: skip
-    assert len(configured) == 17
+    assert len(configured) == 20
     assert documented_freshness() == configured
 
 
