@@ -75,6 +75,7 @@ STAGING = {
     "stg_quality__production_runs": "qc_production_runs",
     "stg_quality__claims": "qc_claims",
     "stg_products__launches": "product_launches",
+    "stg_benchmarks__competitor_moves": "competitor_moves",
     "stg_registry__initiatives": "initiatives",
     "stg_registry__initiative_units": "initiative_units",
     "stg_registry__initiative_objectives": "initiative_objectives",
