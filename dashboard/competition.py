@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from dashboard import formatting as fmt
 from dashboard.data import Row
-from dashboard.markup import column_value, esc, table
+from dashboard.markup import column_value, esc
 
 MISSING_NOTE = (
     "<strong>Competitive pressure is not scored:</strong> no peer-adoption benchmark and no "
     "competitor moves were delivered (landing folder <code>benchmarks/</code>). The score "
     "rests on the other components; the missing one is left out, not counted as zero."
 )
-MOVE_HEADERS = ("Competitor", "Function", "Process", "Use case", "Date", "Confidence", "Source")
 
 
 def is_scored(rows: list[Row]) -> bool:
@@ -72,7 +71,7 @@ def section(rows: list[Row], moves: list[Row]) -> str:
     return (
         "<h3>Competitive pressure: where the figures come from</h3>"
         f'<ul class="benchmark-sources">{_peer_sources(rows)}</ul>'
-        + (_moves_table(moves) if moves else "<p class='sub'>No competitor moves delivered.</p>")
+        + (_moves_list(moves) if moves else "<p class='sub'>No competitor moves delivered.</p>")
     )
 
 
@@ -93,17 +92,12 @@ def _peer_sources(rows: list[Row]) -> str:
     )
 
 
-def _moves_table(moves: list[Row]) -> str:
-    body = [
-        [
-            esc(move["competitor"]),
-            esc(move["business_function"]),
-            esc(move.get("process_name") or "every process of the function"),
-            esc(move["use_case"]),
-            esc(move["move_date"]),
-            esc(move["confidence"]),
-            _link("source", move.get("source_url")),
-        ]
+def _moves_list(moves: list[Row]) -> str:
+    items = "".join(
+        f"<li><strong>{esc(move['competitor'])}</strong>: {esc(move['use_case'])} "
+        f"({esc(move.get('process_name') or move['business_function'])}, "
+        f"{esc(move['move_date'])}, confidence {esc(move['confidence'])}, "
+        f"{_link('source', move.get('source_url'))})</li>"
         for move in moves
-    ]
-    return "<h4>Competitor moves</h4>" + table(MOVE_HEADERS, body, "competitor-moves")
+    )
+    return f'<h4>Competitor moves</h4><ul class="competitor-moves">{items}</ul>'
