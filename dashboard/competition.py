@@ -33,7 +33,7 @@ def _peer_words(row: Row) -> str:
         delivered = row.get("peer_adoption_score") is not None
         return "no peer figure fits its function" if delivered else ""
     function = row.get("business_function") or row["process_name"]
-    source = _link(row.get("peer_source") or "source not given", row.get("peer_source_url"))
+    source = esc(row.get("peer_source") or "source not given")
     year = column_value("peer_adoption_year", row.get("peer_adoption_year"), _year(row))
     return (
         f"{column_value('peer_adoption_share', share, fmt.percent(share, signed=False))} of "
@@ -58,10 +58,12 @@ def _move_words(row: Row) -> str:
     return f"{count} competitor move{'s' if moves > 1 else ''} ({listed})"
 
 
-def _link(text: str, url: str | None) -> str:
+def _cited(text: str, url: str | None) -> str:
+    """A source and its address as text: the page links to nothing outside itself (it is
+    read offline and must not load or point anywhere on its own)."""
     if not url:
         return esc(text)
-    return f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(text)}</a>'
+    return f'{esc(text)} (<span class="source-url">{esc(url)}</span>)'
 
 
 def section(rows: list[Row], moves: list[Row]) -> str:
@@ -87,7 +89,7 @@ def _peer_sources(rows: list[Row]) -> str:
     if not sources:
         return "<li>No peer-adoption figure fits the company's processes.</li>"
     return "".join(
-        f"<li>{_link(title, url)}, {esc(year if year is not None else fmt.NOT_AVAILABLE)}</li>"
+        f"<li>{_cited(title, url)}, {esc(year if year is not None else fmt.NOT_AVAILABLE)}</li>"
         for title, url, year in sources
     )
 
@@ -97,7 +99,7 @@ def _moves_list(moves: list[Row]) -> str:
         f"<li><strong>{esc(move['competitor'])}</strong>: {esc(move['use_case'])} "
         f"({esc(move.get('process_name') or move['business_function'])}, "
         f"{esc(move['move_date'])}, confidence {esc(move['confidence'])}, "
-        f"{_link('source', move.get('source_url'))})</li>"
+        f"{_cited('source', move.get('source_url'))})</li>"
         for move in moves
     )
     return f'<h4>Competitor moves</h4><ul class="competitor-moves">{items}</ul>'

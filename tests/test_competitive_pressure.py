@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import csv
 import shutil
+from dataclasses import replace
 
 import duckdb
 import pytest
 
 from dagster_project.dbt_project import DBT_PROJECT_DIR
 from dashboard import opportunities as where_next
+from expectations import validate_relation
 from ingestion import ledger
-from ingestion.contracts import EUROSTAT_AI_USE
+from ingestion.contracts import COMPETITOR_MOVES, EUROSTAT_AI_USE, PEER_ADOPTION
 from ingestion.loader import load_source
 from tests.helpers import TEST_KEY, DbtCopy, scalar, write_text
 
@@ -107,6 +109,47 @@ def test_a_eurostat_value_out_of_range_is_quarantined_naming_file_row_and_column
         ).fetchone()
     assert quarantined == [("benchmarks/isoc_eb_ai.csv", 26, "obs_value")]
     assert counts == (26, 25, 1)
+
+
+PEER_FILE = """\
+function,process,sector,size_class,country,year,adoption_share,publication_title,publication_date,publication_url
+production processes,quality_report_writing,C26,GE250,,2025,0.41,Industry survey,2025-03-01,https://example.com/s
+production processes,,C26,,,2024,0.22,Industry survey,2025-03-01,
+accounting and finance,,,,FR,2024,1.4,Industry survey,,
+"""
+MOVES_FILE = """\
+competitor,function,process,use_case,move_date,source_url,confidence
+Rival,production processes,quality_report_writing,Report drafting,2025-02-01,https://example.com/m,high
+Rival,production processes,,Visual inspection,2025-03-01,https://example.com/n,sure
+"""
+
+
+@pytest.mark.parametrize(
+    ("contract", "name", "text", "bad_column"),
+    [
+        (PEER_ADOPTION, "peer_adoption_2025.csv", PEER_FILE, "adoption_share"),
+        (COMPETITOR_MOVES, "competitor_moves.csv", MOVES_FILE, "confidence"),
+    ],
+)
+def test_analysts_benchmark_files_load_quarantine_and_pass_their_suites(
+    tmp_path, contract, name, text, bad_column
+):
+    """Blank sector, size or country loads as null (every one); a share over 1 and an
+    unknown confidence are quarantined naming file, row and column; the loaded rows pass
+    the source's Great Expectations suite."""
+    landing = tmp_path / "landing"
+    write_text(landing / "benchmarks" / name, text)
+    contract = replace(contract, max_quarantine_share=0.5)
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as db:
+        load_source(db, contract, landing, TEST_KEY)
+        quarantined = db.execute("select file_path, column_name from audit.quarantine").fetchall()
+        counts = db.execute(
+            f"select rows_read, rows_loaded, rows_quarantined from {ledger.SCHEMA}.load_ledger"
+        ).fetchone()
+        outcome = validate_relation(db, f"raw.{contract.table}", run_id="r1")
+    assert quarantined == [(f"benchmarks/{name}", bad_column)]
+    assert counts[1] + counts[2] == counts[0] == len(text.splitlines()) - 1
+    assert outcome.passed, [(f.expectation_type, f.column) for f in outcome.failures]
 
 
 def test_the_demo_eurostat_file_is_staged_with_totals_read_as_everyone(con):
