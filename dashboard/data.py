@@ -59,6 +59,7 @@ class Snapshot:
     blocked_publishes: list[Row]  # runs refused by the quality gate since the last publish
     source_coverage: list[Row]  # every landing source, delivered or not
     opportunities: list[Row] | None = None  # None when the serving file has no ranking
+    competitor_moves: list[Row] = field(default_factory=list)  # behind the ranking's pressure
     quality_results: list[Row] = field(default_factory=list)  # latest validation per table
     catalogue: dict[str, Row] = field(default_factory=dict)  # metric_name -> its definition
     # Every unit, initiative or not: (family, metric_name, unit_type) -> monthly ratio of
@@ -155,6 +156,7 @@ def load(serving_path: Path) -> Snapshot:
             blocked_publishes=_optional(reader, "quality.blocked_publishes"),
             source_coverage=_optional(reader, "quality.source_coverage"),
             opportunities=_opportunities(reader),
+            competitor_moves=_optional(reader, "overview.competitor_moves"),
             catalogue={row["metric_name"]: row for row in _optional(reader, CATALOGUE)},
             all_units_monthly=_all_units_monthly(reader),
             unit_values=_unit_values(reader),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from dashboard import competition
 from dashboard import formatting as fmt
 from dashboard.data import Row
 from dashboard.markup import badge, column_value, data_attributes, esc, section_header, table
@@ -123,6 +124,7 @@ class Component:
     name: str  # as a manager says it
     words: Words  # the figures behind it, in a phrase
     relative: bool  # scored against the strongest process (1 = the most of any)
+    optional: bool = False  # left out, not shown as n/a, when its source was not delivered
 
 
 COMPONENTS = (
@@ -131,11 +133,14 @@ COMPONENTS = (
     Component("error_proneness_score", "Error-prone", _error_words, True),
     Component("pain_score", "Pain reported", _pain_words, True),
     Component("strategic_alignment_score", "Strategic fit", _alignment_words, False),
+    Component(
+        "competitive_pressure_score", "Peers and competitors ahead", competition.words, False, True
+    ),
 )
 DATA = Component("data_availability", "Data available", _data_words, False)
 
 
-def render(rows: list[Row]) -> str:
+def render(rows: list[Row], competitor_moves: list[Row] = ()) -> str:
     if not rows:
         return section_header("Where next", "No process is ranked yet.")
     ranked = [row for row in rows if row.get("opportunity_rank") is not None]
@@ -147,6 +152,7 @@ def render(rows: list[Row]) -> str:
     return (
         section_header("Where next", _lead(rows))
         + f'<div class="opportunity-cards">{cards}</div>'
+        + competition.section(rows, list(competitor_moves))
         + f'<h3>Every process, ranked</h3><p class="sub">{ranking_note}</p>'
         + _ranking(rows)
         + _details(rows)
@@ -163,16 +169,23 @@ def _lead(rows: list[Row]) -> str:
         )
     return (
         "The processes where AI would pay most: those that take much time, are repetitive, "
-        "error-prone and painful for the people doing them, and fit the strategy, "
-        "discounted by how much of their data is usable. Each component is scored from 0 "
-        "to 1 against the strongest process. Value at stake is what a process's task time "
-        f"costs a year: the most AI could save there, not a saving.{window}"
+        "error-prone and painful for the people doing them, fit the strategy and where "
+        "peers and competitors already use AI, discounted by how much of their data is "
+        "usable. Each component is scored from 0 to 1 against the strongest process. Value "
+        "at stake is what a process's task time costs a year: the most AI could save "
+        f"there, not a saving.{window}"
     )
+
+
+def _scored(row: Row) -> list[Component]:
+    """The components of the row's score: an optional one whose source was not delivered
+    is left out."""
+    return [c for c in COMPONENTS if not (c.optional and row.get(c.column) is None)]
 
 
 def _ordered(row: Row) -> list[Component]:
     """The components by their score, strongest first."""
-    return sorted(COMPONENTS, key=lambda c: -(row.get(c.column) or 0.0))
+    return sorted(_scored(row), key=lambda c: -(row.get(c.column) or 0.0))
 
 
 def _reason(row: Row, component: Component) -> str:
@@ -244,7 +257,7 @@ def _headline(row: Row) -> str:
 def _component_bars(row: Row) -> str:
     """Every component and the data factor as a bar of 0 to 1, the score on hover too."""
     items = []
-    for component in (*COMPONENTS, DATA):
+    for component in (*_scored(row), DATA):
         score = row.get(component.column)
         width = 0.0 if score is None else max(0.0, min(1.0, score)) * 100
         shown = fmt.NOT_AVAILABLE if score is None else _score(score)
@@ -369,6 +382,22 @@ FIGURES: tuple[tuple[str, tuple[tuple[str, str, Shown | None], ...]], ...] = (
         (
             ("strategic_alignment_score", "Strategic alignment", _score),
             ("alignment_rationale", "Why", None),
+        ),
+    ),
+    (
+        "Peers and competitors",
+        (
+            ("competitive_pressure_score", "Competitive pressure score", _score),
+            ("business_function", "Business function", None),
+            ("peer_adoption_score", "Peer adoption score", _score),
+            ("peer_adoption_share", "Peers using AI in the function", _share),
+            ("peer_group", "Peers", None),
+            ("peer_match_level", "Matched on", None),
+            ("peer_source", "Peer figure from", None),
+            ("peer_adoption_year", "Year of the figure", lambda v: str(v)),
+            ("competitor_move_score", "Competitor move score", _score),
+            ("competitor_moves", "Competitor moves", _whole),
+            ("competitor_move_list", "The moves", None),
         ),
     ),
     (

@@ -329,7 +329,11 @@ def render(snapshot: Snapshot) -> str:
     ]
     if snapshot.opportunities is not None:
         pages.append(
-            (opportunities.PANEL_ID, "Where next", opportunities.render(snapshot.opportunities))
+            (
+                opportunities.PANEL_ID,
+                "Where next",
+                opportunities.render(snapshot.opportunities, snapshot.competitor_moves),
+            )
         )
     pages.append((data_quality_page.PANEL_ID, "Data quality", data_quality_page.render(snapshot)))
     tabs = "".join(

@@ -424,6 +424,75 @@ OPERATIONS_TASK_COUNTS = SourceContract(
     ),
 )
 
+# Benchmarks maintained by analysts (docs/opportunities.md#competitive-pressure): what
+# comparable companies and named competitors do with AI. Function names are free text,
+# matched to the company's processes through the seed benchmark_process_functions.
+PEER_ADOPTION = SourceContract(
+    table="peer_adoption",
+    folder="benchmarks",
+    patterns=("peer_adoption*.csv",),
+    description="Share of comparable companies using AI per business function (and, "
+    "where known, per process), by sector, size class, country and year, with the "
+    "publication it comes from.",
+    key=("function", "process", "sector", "size_class", "country", "year", "publication_title"),
+    columns=(
+        _text("function"),
+        _text("process", required=False, nullable=True),
+        # Blank sector, size class or country: the figure covers every one of them.
+        _text("sector", required=False, nullable=True),
+        _text("size_class", required=False, nullable=True),
+        _text("country", required=False, nullable=True),
+        _int("year", minimum=1990, maximum=2100),
+        _float("adoption_share", minimum=0, maximum=1),
+        _text("publication_title"),
+        _date("publication_date", required=False, nullable=True),
+        _text("publication_url", required=False, nullable=True),
+    ),
+)
+
+# Eurostat's enterprise AI-use table as its SDMX-CSV export publishes it (one observation
+# a row, headers in capitals, codes as values): dropped in unchanged.
+EUROSTAT_AI_USE = SourceContract(
+    table="eurostat_ai_use",
+    folder="benchmarks",
+    patterns=("*isoc_eb_ai*.csv",),
+    description="Eurostat isoc_eb_ai (artificial intelligence use by enterprises, by "
+    "purpose, size class and NACE sector), SDMX-CSV export as published.",
+    key=("indic_is", "unit", "size_emp", "nace_r2", "geo", "time_period"),
+    columns=(
+        _text("dataflow"),
+        _text("last_update", aliases=("last update",), required=False, nullable=True),
+        _text("freq", required=False, nullable=True),
+        _text("unit"),
+        _text("indic_is"),
+        _text("size_emp", required=False, nullable=True),
+        _text("nace_r2", required=False, nullable=True),
+        _text("geo"),
+        _int("time_period", minimum=1990, maximum=2100),
+        # Empty where Eurostat withholds the figure (flag c: confidential, u: unreliable).
+        _float("obs_value", nullable=True, minimum=0, maximum=100),
+        _text("obs_flag", required=False, nullable=True),
+    ),
+)
+
+COMPETITOR_MOVES = SourceContract(
+    table="competitor_moves",
+    folder="benchmarks",
+    patterns=("competitor_moves*.csv",),
+    description="AI use cases competitors announced or were reported to run, per "
+    "function or process, with the source and the analyst's confidence in it.",
+    key=("competitor", "use_case", "move_date"),
+    columns=(
+        _text("competitor"),
+        _text("function"),
+        _text("process", required=False, nullable=True),
+        _text("use_case"),
+        _date("move_date"),
+        _text("source_url"),
+        _text("confidence", allowed=("high", "medium", "low")),
+    ),
+)
+
 CONTRACTS: dict[str, SourceContract] = {
     contract.table: contract
     for contract in (
@@ -440,5 +509,8 @@ CONTRACTS: dict[str, SourceContract] = {
         PRODUCT_LAUNCHES,
         QC_INSPECTION_COUNTS,
         OPERATIONS_TASK_COUNTS,
+        PEER_ADOPTION,
+        EUROSTAT_AI_USE,
+        COMPETITOR_MOVES,
     )
 }

@@ -582,6 +582,7 @@ def test_where_next_shows_the_top_candidates_as_cards_with_the_serving_files_fig
             "error_proneness_score": "Error-prone",
             "pain_score": "Pain reported",
             "strategic_alignment_score": "Strategic fit",
+            "competitive_pressure_score": "Peers and competitors ahead",
         }
         strongest = max(components, key=lambda column: row[column])
         assert reasons.startswith(f"{components[strongest]} ({row[strongest]:.2f})"), reasons

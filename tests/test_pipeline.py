@@ -44,7 +44,12 @@ def test_the_job_succeeds(pipeline):
 # The demo delivers every source but the optional organisation file and the quality and
 # task counts (it writes unit and task rows); tests/test_partial_delivery.py covers
 # sources left out.
-NOT_IN_THE_DEMO = {"organisation_units", "qc_inspection_counts", "operations_task_counts"}
+NOT_IN_THE_DEMO = {
+    "organisation_units",
+    "qc_inspection_counts",
+    "operations_task_counts",
+    "peer_adoption",
+}
 
 
 @pytest.mark.parametrize("table", sorted(CONTRACTS))
@@ -75,6 +80,7 @@ STAGING = {
     "stg_quality__production_runs": "qc_production_runs",
     "stg_quality__claims": "qc_claims",
     "stg_products__launches": "product_launches",
+    "stg_benchmarks__competitor_moves": "competitor_moves",
     "stg_registry__initiatives": "initiatives",
     "stg_registry__initiative_units": "initiative_units",
     "stg_registry__initiative_objectives": "initiative_objectives",

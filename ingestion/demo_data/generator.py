@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .benchmarks import write_benchmarks
 from .company import Staff, build_roster
 from .feedback import write_feedback
 from .hr import write_roster, write_surveys
@@ -45,6 +46,7 @@ def generate(
         "feedback": write_feedback(landing, seed, scale),
         "products": write_launches(landing, launches),
         "initiatives": write_registry(landing),
+        "benchmarks": write_benchmarks(landing),
     }
     truth = ground_truth(seed, scale, claims, written)
     text = json.dumps(truth, indent=2, ensure_ascii=False) + "\n"

@@ -28,6 +28,10 @@ departments as (
     select * from {{ ref('opportunity_departments') }}
 ),
 
+competition as (
+    select * from {{ ref('int_opportunity_competitive_pressure') }}
+),
+
 weights as (
     select
         sum(case when component = 'hours_at_stake' then weight else 0 end) as hours_weight,
@@ -35,7 +39,8 @@ weights as (
         sum(case when component = 'error_proneness' then weight else 0 end) as error_weight,
         sum(case when component = 'pain' then weight else 0 end) as pain_weight,
         sum(case when component = 'strategic_alignment' then weight else 0 end) as alignment_weight,
-        sum(weight) as total_weight
+        sum(case when component = 'competitive_pressure' then weight else 0 end) as competitive_weight,
+        sum(case when component != 'competitive_pressure' then weight else 0 end) as base_weight
     from {{ ref('opportunity_weights') }}
 ),
 
@@ -94,6 +99,16 @@ candidates as (
         coverage.first_go_live_date as covering_go_live_date,
         departments.strategic_alignment as configured_alignment,
         departments.rationale as alignment_rationale,
+        competition.business_function,
+        competition.peer_adoption_share,
+        competition.peer_adoption_year,
+        competition.peer_group,
+        competition.peer_match_level,
+        competition.peer_source,
+        competition.peer_source_url,
+        competition.competitor_moves,
+        competition.competitor_move_list,
+        competition.has_peer_adoption,
         coalesce(departments.loaded_hourly_cost, coverage.loaded_hourly_cost, registry_cost.loaded_hourly_cost)
             as loaded_hourly_cost,
         case
@@ -109,6 +124,8 @@ candidates as (
     left join coverage
         on tasks.process_name = coverage.process_name and tasks.department = coverage.department
     left join departments on tasks.department = departments.department
+    inner join competition
+        on tasks.process_name = competition.process_name and tasks.department = competition.department
     cross join registry_cost
 ),
 
@@ -124,7 +141,14 @@ components as (
         candidates.comment_mention_share / nullif(max(candidates.comment_mention_share) over (), 0)
             as comment_pain_score,
         coalesce(candidates.configured_alignment, {{ var('opportunity_default_alignment', 0.5) }})
-            as strategic_alignment_score
+            as strategic_alignment_score,
+        -- A delivered benchmark that has nothing for the process says no pressure: 0.
+        case when candidates.has_peer_adoption then coalesce(candidates.peer_adoption_share, 0) end
+            as peer_adoption_score,
+        coalesce(
+            candidates.competitor_moves / nullif(max(candidates.competitor_moves) over (), 0),
+            case when candidates.competitor_moves is not null then 0 end
+        ) as competitor_move_score
     from candidates
 ),
 
@@ -133,7 +157,12 @@ pain_scored as (
         *,
         -- The mean of what is there; no survey and no comment theme is no reported pain.
         coalesce((survey_pain_score + comment_pain_score) / 2, survey_pain_score, comment_pain_score, 0)
-            as pain_score
+            as pain_score,
+        -- Null, not zero, when no benchmark was delivered: the component is left out and
+        -- the other weights share the score.
+        coalesce(
+            (peer_adoption_score + competitor_move_score) / 2, peer_adoption_score, competitor_move_score
+        ) as competitive_pressure_score
     from components
 ),
 
@@ -146,7 +175,11 @@ weighted as (
             + weights.error_weight * coalesce(pain_scored.error_proneness_score, 0)
             + weights.pain_weight * pain_scored.pain_score
             + weights.alignment_weight * pain_scored.strategic_alignment_score
-        ) / weights.total_weight as value_score
+            + weights.competitive_weight * coalesce(pain_scored.competitive_pressure_score, 0)
+        ) / (
+            weights.base_weight
+            + case when pain_scored.competitive_pressure_score is not null then weights.competitive_weight else 0 end
+        ) as value_score
     from pain_scored
     cross join weights
 ),
@@ -191,6 +224,7 @@ final as (
         ranked.error_proneness_score,
         ranked.pain_score,
         ranked.strategic_alignment_score,
+        ranked.competitive_pressure_score,
         ranked.data_availability,
         ranked.annual_hours * ranked.loaded_hourly_cost as annual_value_at_stake,
         ranked.annual_hours,
@@ -215,6 +249,17 @@ final as (
         ranked.validity,
         ranked.data_quality_findings,
         ranked.alignment_rationale,
+        ranked.business_function,
+        ranked.peer_adoption_score,
+        ranked.peer_adoption_share,
+        ranked.peer_adoption_year,
+        ranked.peer_group,
+        ranked.peer_match_level,
+        ranked.peer_source,
+        ranked.peer_source_url,
+        ranked.competitor_move_score,
+        ranked.competitor_moves,
+        ranked.competitor_move_list,
         ranked.is_covered,
         ranked.covering_initiative_id,
         ranked.covered_task_share,
@@ -246,6 +291,21 @@ final as (
             case
                 when ranked.dissatisfied_share is null
                     then 'no survey items (fewer than {{ var("min_hr_cell_size") }} respondents)'
+            end,
+            case
+                when ranked.peer_adoption_share is not null
+                    then
+                        cast(round(100 * ranked.peer_adoption_share) as integer) || '% of ' || ranked.peer_group
+                        || ' use AI in ' || coalesce(ranked.business_function, ranked.process_name)
+                        || ' — ' || ranked.peer_source
+                        || ', ' || cast(ranked.peer_adoption_year as {{ dbt.type_string() }})
+                        || ' (matched on ' || ranked.peer_match_level || ')'
+            end,
+            case
+                when ranked.competitor_moves > 0
+                    then
+                        cast(ranked.competitor_moves as {{ dbt.type_string() }}) || ' competitor move(s): '
+                        || ranked.competitor_move_list
             end
         ), '') as score_notes,
         ranked.window_start,
