@@ -478,7 +478,9 @@ AI_ACTIVITY = SourceContract(
         _text("tool", required=False, aliases=("tool_name", "product")),
         _text("employee_id", pseudonymise=True,
               aliases=("user_login", "user_principal_name", "email")),
-        _date("activity_date",
+        # Empty where an export lists a licensed person with no activity in its period
+        # (Microsoft 365's report lists every enabled user): such a row counts nothing.
+        _date("activity_date", nullable=True,
               aliases=("day", "date", "period_start", "last_activity_date")),
         # Left out by exports that list active people only: a row then means activity.
         _bool("active", required=False, nullable=True, aliases=("is_active",)),

@@ -25,6 +25,7 @@ renamed as (
         accepted,
         _source_file as source_file
     from latest
+    where activity_date is not null
 )
 
 select * from renamed
