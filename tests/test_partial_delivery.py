@@ -58,6 +58,9 @@ def test_the_delivered_sources_are_published(partial):
         "qc_inspection_counts",
         "operations_task_counts",
         "organisation_units",
+        "ai_tools",
+        "ai_licences",
+        "ai_activity",
     }
     assert families["revenue"] > 0 and families["employee_satisfaction"] > 0
     assert "efficiency" not in families  # absent, not zero
@@ -81,5 +84,5 @@ def test_missing_sources_are_skipped_not_failed(partial):
 def test_the_dashboard_says_which_sources_are_missing(partial):
     settings, _ = partial
     page = (settings.serving_path.parent / "dashboard" / "index.html").read_text()
-    assert "Not delivered:</strong> 9 of 14 sources have no files" in page
+    assert "Not delivered:</strong> 12 of 17 sources have no files" in page
     assert "<strong>operations_tasks</strong>: no error_rate, rework_rate" in page
