@@ -1,8 +1,8 @@
 {#- One row per tool, person and month in which the person held a seat of the tool (at any
     time of the month; one seat per person, at its full monthly price), with the month's
     activity and the unit the person belongs to: their roster team, or their department
-    where the tool's initiative is registered on departments. Seats of people the roster
-    does not know are left out, as they belong to no unit. Person-level: never served. -#}
+    where the tool's initiative is registered on departments; no unit for a person the
+    roster does not know (their seat still costs). Person-level: never served. -#}
 with
 
 months as (
@@ -71,7 +71,7 @@ final as (
     from seat_months
     inner join tools on seat_months.tool = tools.tool
     inner join initiatives on tools.initiative_id = initiatives.initiative_id
-    inner join roster on seat_months.employee_key = roster.employee_key
+    left join roster on seat_months.employee_key = roster.employee_key
     left join active_months
         on
             seat_months.tool = active_months.tool

@@ -1,5 +1,6 @@
 {#- The adoption family: seats, active users, utilisation, idle seats and their cost, and
-    the intensity of use, per initiative, unit and month. A unit-month resting on fewer
+    the intensity of use, per initiative, unit and month (seats of people the HR roster
+    does not know belong to no unit: they count in the ROI's costs only). A unit-month resting on fewer
     than 5 licensed people is hidden, and so is the next smallest unit of the same
     initiative and month, so that none can be recovered from the initiative's total
     (macros/suppress_small_cells.sql). Seat counts are shown for any unit of 5 or more
@@ -37,6 +38,7 @@ cells as (
         sum(active_days) as active_days,
         sum(interactions) as interactions
     from seat_months
+    where unit_id is not null
     group by initiative_id, tool, unit_type, unit_id, month_start
 ),
 
