@@ -42,7 +42,7 @@ def test_every_served_mart_enforces_a_typed_contract(dbt_manifest):
         for name, column in node["columns"].items()
         if column.get("data_type") not in PORTABLE_TYPES
     ]
-    assert len(marts) == 17
+    assert len(marts) == 18
     assert [n["name"] for n in marts if not n["config"]["contract"]["enforced"]] == []
     assert untyped == []
 

@@ -38,6 +38,17 @@ PROFILE_SHARES = np.array([0.15, 0.50, 0.35])
 ACTIVE_RAMP = (0.60, 0.80, 0.95)
 INTERACTIONS_PER_DAY = {"light": 4, "heavy": 12}
 ACCEPTANCE_RATE = 0.3
+# The task stream applies each copilot's effect to whole treated teams, and who uses the
+# tool is drawn apart from who does which task: in a treated team and month, light and
+# heavy users' outcomes differ from idle seat holders' by nothing (relative effects).
+INTENSITY_EFFECTS = {
+    metric: {"light": 0.0, "heavy": 0.0}
+    for metric in ("task_duration_mean", "error_rate", "rework_rate")
+}
+INTENSITY_NOTE = (
+    "relative outcome of light and heavy users against idle seat holders in the same "
+    "treated unit and month; zero because the injected effects act on whole teams"
+)
 
 
 def seats(roster: pl.DataFrame, tool: Tool) -> pl.DataFrame:
@@ -176,4 +187,6 @@ def usage_truth(seat_rows: pl.DataFrame, activity: dict[str, pl.DataFrame], tool
         "monthly_price": tool.monthly_price,
         "heavy_active_days": tool.heavy_active_days,
         "units": cells,
+        "intensity_effects": INTENSITY_EFFECTS,
+        "intensity_note": INTENSITY_NOTE,
     }
