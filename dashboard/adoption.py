@@ -3,9 +3,11 @@ nobody uses and what they cost, and how outcomes differ by intensity of use
 (`metrics.adoption_dose_response`) beside the initiative's unit-level effect.
 
 Totals over an initiative's units add up the units shown: a hidden unit (fewer than 5
-licensed people, or its complement) is left out and counted in a note. Every figure from
-the marts carries data-metric ("<initiative_id>.<column>" for the report month's totals,
-"<initiative_id>.<unit_id>.<column>" in the unit table) and its raw data-value.
+licensed people, or its complement) is left out and counted in a note. Each initiative's
+block carries data-initiative and data-month (the latest month shown); its totals carry
+data-adoption (the column they add up or divide) and their raw data-value, the unit
+table's rows data-unit and their cells data-column and data-value; the yearly saving from
+idle seats is the ROI's own figure (data-metric).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dashboard import formatting as fmt
 from dashboard import labels
 from dashboard.charts import Bar, GoLive, Interval, Series, bar_chart, forest_plot, line_chart
 from dashboard.data import Row, Snapshot
-from dashboard.markup import esc, figure, metric, section_header, table
+from dashboard.markup import column_value, esc, figure, metric, section_header, table
 
 PANEL_ID = "page-adoption"
 LEAD = (
@@ -49,8 +51,10 @@ def _initiative(snapshot: Snapshot, initiative_id: str) -> str:
     latest = max((r["month_start"] for r in shown), default=None)
     current = [r for r in shown if r["month_start"] == latest]
     roi = snapshot.roi.get(initiative_id, {})
+    month = latest.isoformat() if latest else ""
     return (
-        f'<div class="block adoption" data-initiative="{esc(initiative_id)}">'
+        f'<div class="block adoption" data-initiative="{esc(initiative_id)}" '
+        f'data-month="{month}">'
         f"<h3>{esc(name)}</h3>"
         f'<p class="fine">Tool: {esc(rows[0]["tool"])}. {_hidden_note(rows)}</p>'
         + _kpis(initiative_id, current, latest, roi)
@@ -59,7 +63,7 @@ def _initiative(snapshot: Snapshot, initiative_id: str) -> str:
         + _idle_figure(current, latest)
         + _dose_figure(snapshot, initiative_id)
         + "</div>"
-        + _unit_table(initiative_id, current)
+        + _unit_table(current)
         + "</div>"
     )
 
@@ -90,16 +94,35 @@ def _kpis(initiative_id: str, current: list[Row], latest: date | None, roi: Row)
         (f"Idle seats, {month}", "idle_seats", _total(current, "idle_seats"), _count),
         (f"Idle seats' cost, {month}", "idle_seat_cost", _total(current, "idle_seat_cost"), _money),
         (f"Cost per active user, {month}", "cost_per_active_user", per_user, _money),
-        ("Saving from reclaiming idle seats, a year", "idle_seat_saving_annual",
-         roi.get("idle_seat_saving_annual"), _money),
-    ]  # fmt: skip
-    cards = "".join(
-        f'<div class="kpi"><div class="kpi-label">{esc(label)}</div>'
-        + metric(f"{initiative_id}.{column}", value, shown(value), "kpi-value")
+    ]
+    cards = [
+        (label, _total_value(column, value, shown(value))) for label, column, value, shown in tiles
+    ]
+    saving = roi.get("idle_seat_saving_annual")
+    if saving is not None:
+        key = f"{initiative_id}.idle_seat_saving_annual"
+        cards.append(
+            (
+                "Saving from reclaiming idle seats, a year",
+                metric(key, saving, fmt.money(saving), "kpi-value"),
+            )
+        )
+    return (
+        '<div class="kpis">'
+        + "".join(
+            f'<div class="kpi"><div class="kpi-label">{esc(label)}</div>{value}</div>'
+            for label, value in cards
+        )
         + "</div>"
-        for label, column, value, shown in tiles
     )
-    return f'<div class="kpis">{cards}</div>'
+
+
+def _total_value(column: str, value: float | None, text: str) -> str:
+    raw = "null" if value is None else repr(float(value))
+    return (
+        f'<span class="kpi-value" data-adoption="{esc(column)}" data-value="{raw}">'
+        f"{esc(text)}</span>"
+    )
 
 
 def _count(value: float | None) -> str:
@@ -175,7 +198,7 @@ def _dose_figure(snapshot: Snapshot, initiative_id: str) -> str:
     )  # fmt: skip
 
 
-def _unit_table(initiative_id: str, current: list[Row]) -> str:
+def _unit_table(current: list[Row]) -> str:
     columns = (
         ("Seats", "licensed_seats", _count),
         ("Active", "active_users", _count),
@@ -188,13 +211,11 @@ def _unit_table(initiative_id: str, current: list[Row]) -> str:
     )
     body = [
         [esc(r["unit_id"])]
-        + [
-            metric(f"{initiative_id}.{r['unit_id']}.{column}", r[column], shown(r[column]))
-            for _, column, shown in columns
-        ]
+        + [column_value(column, r[column], shown(r[column])) for _, column, shown in columns]
         for r in current
     ]
-    return table(["Unit", *(header for header, _, _ in columns)], body)
+    units = [{"unit": str(r["unit_id"])} for r in current]
+    return table(["Unit", *(header for header, _, _ in columns)], body, row_data=units)
 
 
 def _hidden_note(rows: list[Row]) -> str:

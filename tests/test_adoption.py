@@ -115,6 +115,7 @@ def test_the_adoption_page_shows_the_served_utilisation(pipeline, served):
         "where initiative_id = 'support-copilot' and not is_suppressed "
         "and month_start = (select max(month_start) from metrics.adoption)"
     ).fetchone()
-    shown = re.search(r'data-metric="support-copilot\.utilisation" data-value="([^"]+)"', page)
+    block = page.split('data-initiative="support-copilot"', 1)[1]
+    shown = re.search(r'data-adoption="utilisation" data-value="([^"]+)"', block)
     assert shown is not None
     assert float(shown.group(1)) == pytest.approx(active / seats, rel=1e-12)
