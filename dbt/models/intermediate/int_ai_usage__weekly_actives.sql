@@ -1,10 +1,11 @@
 {#- Weekly active users per initiative, unit and month: licensed people active in each
     week starting in the month, averaged over those weeks (a week with nobody active
-    counts as zero). Weeks start on Monday. -#}
+    counts as zero). Weeks start on Monday; they are the Mondays of a day spine, as
+    dbt-spark's dateadd steps a week spine by days. -#}
 with
 
 spine as (
-    {{ dbt.date_spine('week', "cast('2000-01-03' as date)", "cast('2051-01-02' as date)") }}
+    {{ dbt.date_spine('day', "cast('2000-01-01' as date)", "cast('2051-01-01' as date)") }}
 ),
 
 seat_months as (
@@ -17,9 +18,10 @@ activity as (
 
 weeks as (
     select
-        cast(date_week as date) as week_start,
-        cast({{ dbt.date_trunc('month', 'date_week') }} as date) as month_start
+        cast(date_day as date) as week_start,
+        cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start
     from spine
+    where cast({{ dbt.date_trunc('week', 'date_day') }} as date) = cast(date_day as date)
 ),
 
 unit_weeks as (
