@@ -50,7 +50,12 @@ COLUMNS = {
 
 def dose_response_table(panel: pd.DataFrame) -> pd.DataFrame:
     """One row per initiative, metric and intensity level (light, heavy) of `panel`
-    (int_ai_usage__dose_panel)."""
+    (int_ai_usage__dose_panel). The rows are sorted first: every engine hands them over
+    in its own order, and the fit must not depend on it."""
+    panel = panel.sort_values(
+        ["initiative_id", "metric_name", "unit_id", "month_start", "employee_key"],
+        ignore_index=True,
+    )
     rows = [
         row
         for (initiative_id, metric_name), group in panel.groupby(
