@@ -69,6 +69,9 @@ class Snapshot:
     survey_scales: dict[str, str] = field(default_factory=dict)  # metric_name -> "1-4"
     # (initiative_id, metric_name) -> its event study, by month relative to go-live
     event_studies: dict[tuple[str, str], list[Row]] = field(default_factory=dict)
+    # AI-tool seats and use per initiative, unit and month, and the dose-response estimates
+    adoption: list[Row] = field(default_factory=list)
+    dose_response: list[Row] = field(default_factory=list)
 
     def initiative(self, initiative_id: str) -> Row | None:
         return next((i for i in self.initiatives if i["initiative_id"] == initiative_id), None)
@@ -162,11 +165,21 @@ def load(serving_path: Path) -> Snapshot:
             unit_values=_unit_values(reader),
             survey_scales=_survey_scales(reader),
             event_studies=_event_studies(reader),
+            adoption=_ordered(reader, "metrics.adoption", "initiative_id, month_start, unit_id"),
+            dose_response=_ordered(
+                reader, "metrics.adoption_dose_response", "initiative_id, metric_name, intensity"
+            ),
         )
 
 
 def _optional(reader: _Reader, table: str) -> list[Row]:
     return reader.rows(f"select * from {table} where {THIS_RUN}") if reader.has(table) else []
+
+
+def _ordered(reader: _Reader, table: str, order: str) -> list[Row]:
+    if not reader.has(table):
+        return []
+    return reader.rows(f"select * from {table} where {THIS_RUN} order by {order}")
 
 
 def _quality_results(reader: _Reader) -> list[Row]:

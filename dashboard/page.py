@@ -4,6 +4,7 @@ of script for the tabs. Nothing is fetched: system fonts, inline SVG, no CDN."""
 from __future__ import annotations
 
 from dashboard import (
+    adoption,
     case_study,
     data_quality,
     data_quality_page,
@@ -327,6 +328,8 @@ def render(snapshot: Snapshot) -> str:
         ("page-families", "Per family", families.render(snapshot)),
         ("page-case", "Case study", case_study.render(snapshot)),
     ]
+    if snapshot.adoption:
+        pages.append((adoption.PANEL_ID, "Adoption", adoption.render(snapshot)))
     if snapshot.opportunities is not None:
         pages.append(
             (

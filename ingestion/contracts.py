@@ -62,6 +62,9 @@ class SourceContract:
     row_rules: tuple[RowRule, ...] = ()
     # Above this share of bad rows the whole file is rejected instead of mostly quarantined.
     max_quarantine_share: float = 0.05
+    # Columns a file may name in its file name instead (column -> pattern with one group):
+    # exports that cover a single product carry no column naming it.
+    from_file_name: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def column_names(self) -> list[str]:
@@ -492,6 +495,69 @@ COMPETITOR_MOVES = SourceContract(
         _text("confidence", allowed=("high", "medium", "low")),
     ),
 )
+# A usage export covers one tool: files named `<kind>_<tool>_<anything>.csv` name it.
+_TOOL_IN_FILE_NAME = r"^[a-z]+_([A-Za-z0-9-]+)_"
+
+AI_TOOLS = SourceContract(
+    table="ai_tools",
+    folder="ai_usage",
+    patterns=("tools*.csv",),
+    description="AI tools with paid seats: the initiative each serves and the active days "
+    "a month from which a user counts as heavy.",
+    key=("tool",),
+    columns=(
+        _text("tool"),
+        _text("initiative_id"),
+        _int("heavy_active_days", minimum=1, maximum=31),
+    ),
+)
+
+AI_LICENCES = SourceContract(
+    table="ai_licences",
+    folder="ai_usage",
+    patterns=("licences_*.csv",),
+    description="Paid seats of AI tools, one row per person and seat, with its monthly price.",
+    key=("tool", "employee_id", "seat_start"),
+    from_file_name={"tool": _TOOL_IN_FILE_NAME},
+    row_rules=(
+        RowRule("seat_end", "ends before it starts", pl.col("seat_end") < pl.col("seat_start")),
+    ),
+    columns=(
+        _text("tool", required=False, aliases=("tool_name", "product")),
+        _text("employee_id", pseudonymise=True,
+              aliases=("user_login", "assignee_login", "user_principal_name", "email")),
+        _date("seat_start", aliases=("created_at", "assigned_date", "created_or_invited_date")),
+        _date("seat_end", nullable=True, aliases=("pending_cancellation_date", "removed_date")),
+        _float("monthly_price", minimum=0, maximum=100_000,
+               aliases=("price_per_month", "seat_price", "monthly_cost")),
+    ),
+)  # fmt: skip
+
+AI_ACTIVITY = SourceContract(
+    table="ai_activity",
+    folder="ai_usage",
+    patterns=("activity_*.csv",),
+    description="AI-tool activity per person and day (or week), from the vendors' usage "
+    "exports.",
+    key=("tool", "employee_id", "activity_date"),
+    event_column="activity_date",
+    from_file_name={"tool": _TOOL_IN_FILE_NAME},
+    columns=(
+        _text("tool", required=False, aliases=("tool_name", "product")),
+        _text("employee_id", pseudonymise=True,
+              aliases=("user_login", "user_principal_name", "email")),
+        # Empty where an export lists a licensed person with no activity in its period
+        # (Microsoft 365's report lists every enabled user): such a row counts nothing.
+        _date("activity_date", nullable=True,
+              aliases=("day", "date", "period_start", "last_activity_date")),
+        # Left out by exports that list active people only: a row then means activity.
+        _bool("active", required=False, nullable=True, aliases=("is_active",)),
+        _int("interactions", minimum=0, required=False, nullable=True,
+             aliases=("user_initiated_interaction_count", "messages", "prompts")),
+        _int("accepted", minimum=0, required=False, nullable=True,
+             aliases=("code_acceptance_activity_count", "accepted_suggestions")),
+    ),
+)  # fmt: skip
 
 CONTRACTS: dict[str, SourceContract] = {
     contract.table: contract
@@ -512,5 +578,8 @@ CONTRACTS: dict[str, SourceContract] = {
         PEER_ADOPTION,
         EUROSTAT_AI_USE,
         COMPETITOR_MOVES,
+        AI_TOOLS,
+        AI_LICENCES,
+        AI_ACTIVITY,
     )
 }

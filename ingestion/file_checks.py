@@ -12,6 +12,7 @@ import polars as pl
 
 from ingestion.contracts import SourceContract
 from ingestion.errors import IngestionError
+from ingestion.file_name_values import fill_from_file_name
 from ingestion.load_job import LoadJob
 from ingestion.pseudonymise import pseudonymise_column
 from ingestion.readers import ROW_NUMBER, csv_separator
@@ -26,6 +27,7 @@ def conform_text(
     """The text renamed to the contract with ids pseudonymised, and its conformed split.
     `path`'s header says how to read it: whole, or `text` is one part of it."""
     text = rename_to_contract(text, job.contract, path, require_columns)
+    text = fill_from_file_name(text, job.contract, path)
     for column in job.contract.columns:
         if column.pseudonymise:
             text = pseudonymise_column(text, column.name, job.key)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from attribution.dose_response import dose_response_table
 from attribution.tables import (
     effect_draws_table,
     effects_table,
@@ -26,6 +27,7 @@ INPUTS = {
     "panel": "intermediate.int_initiative_metric_panel",
     "objectives": "staging.stg_registry__initiative_objectives",
     "report_month": "intermediate.int_report_month",
+    "dose_panel": "intermediate.int_ai_usage__dose_panel",
 }
 SCHEMA = "intermediate"
 
@@ -44,6 +46,7 @@ def attribute(spark: SparkSession, work_dir: Path) -> dict[str, int]:
                 frames["panel"], frames["objectives"], frames["report_month"]
             ),
         }
+        tables["int_ai_usage__dose_response"] = dose_response_table(frames["dose_panel"])
         con.register("effects", effects)
         tables["int_attribution__effect_draws"] = effect_draws_table(con.sql("from effects").pl())
         for name, frame in tables.items():

@@ -87,7 +87,7 @@ def _tasks(landing: Path) -> pl.DataFrame:
 def test_same_seed_and_scale_give_byte_identical_files(landing: Path, tmp_path: Path) -> None:
     generate(tmp_path, scale=SCALE, seed=42)
     assert _digests(tmp_path) == _digests(landing)
-    assert len(_digests(landing)) == 1 + 10 + 30 + 31 + 30 + 61 + 1 + 5 + 2 + 1
+    assert len(_digests(landing)) == 1 + 10 + 30 + 31 + 30 + 61 + 1 + 5 + 2 + 1 + 1 + 2 + 24
 
 
 def test_another_seed_gives_other_data(landing: Path, tmp_path: Path) -> None:

@@ -131,7 +131,8 @@ def test_roi_carries_its_simulated_uncertainty_and_risk_adjustment(con):
 
 def test_npv_to_date_is_the_measured_months_alone_and_the_rest_is_projected(con):
     """NPV to date recomputed from the served benefit streams of the months up to the
-    report month; the projected remainder makes up the rest of the horizon."""
+    report month, less the declared running cost and the seats' cost of each month; the
+    projected remainder makes up the rest of the horizon."""
     sql = "select report_month from intermediate.int_report_month"
     report_month = con.execute(sql).fetchone()[0]
     rows = con.execute(
@@ -154,8 +155,16 @@ def test_npv_to_date_is_the_measured_months_alone_and_the_rest_is_projected(con)
                 [first_go_live.replace(day=1), initiative_id],
             ).fetchall()
         )
+        licences = dict(
+            con.execute(
+                "select datediff('month', ?, month_start) + 1, licence_cost "
+                "from intermediate.int_ai_usage__licence_costs where initiative_id = ?",
+                [first_go_live.replace(day=1), initiative_id],
+            ).fetchall()
+        )
         flows = [
-            (benefits.get(month, 0.0) - running) * (1 + rate) ** (-month / 12)
+            (benefits.get(month, 0.0) - running - licences.get(month, 0.0))
+            * (1 + rate) ** (-month / 12)
             for month in range(1, measured + 1)
         ]
         assert to_date == pytest.approx(sum(flows) - investment, rel=1e-9), initiative_id

@@ -61,6 +61,9 @@ def test_the_delivered_sources_are_published(partial):
         "peer_adoption",
         "eurostat_ai_use",
         "competitor_moves",
+        "ai_tools",
+        "ai_licences",
+        "ai_activity",
     }
     assert families["revenue"] > 0 and families["employee_satisfaction"] > 0
     assert "efficiency" not in families  # absent, not zero

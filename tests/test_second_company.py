@@ -32,6 +32,9 @@ NOT_DELIVERED = {
     "peer_adoption",
     "eurostat_ai_use",
     "competitor_moves",
+    "ai_tools",
+    "ai_licences",
+    "ai_activity",
 }
 
 

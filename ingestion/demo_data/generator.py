@@ -19,6 +19,7 @@ from .quality import write_quality
 from .registry import write_registry
 from .sales import write_sales
 from .truth import ground_truth
+from .usage import write_usage
 
 
 def generate(
@@ -48,7 +49,8 @@ def generate(
         "initiatives": write_registry(landing),
         "benchmarks": write_benchmarks(landing),
     }
-    truth = ground_truth(seed, scale, claims, written)
+    written["ai_usage"], usage = write_usage(landing, roster, seed)
+    truth = ground_truth(seed, scale, claims, written) | {"ai_usage": usage}
     text = json.dumps(truth, indent=2, ensure_ascii=False) + "\n"
     (landing / "ground_truth.json").write_text(text, encoding="utf-8")
     return truth

@@ -6,7 +6,10 @@
     rate of the months when every treated unit was live. A stream's benefit is its volume
     x unit value x the monetised effect, so each draw values the same volumes. An
     initiative is simulated only when every valued effect has an interval to draw from.
-    Development and implementation costs fall at month 0, undiscounted. -#}
+    Development and implementation costs fall at month 0, undiscounted. Running costs are
+    the registry's monthly running cost plus, where the initiative's tool has seat records
+    (int_ai_usage__licence_costs), the seats' cost: measured months their own, later
+    months the report month's. -#}
 with
 
 initiatives as (
@@ -27,6 +30,10 @@ point_effects as (
 
 effect_draws as (
     select * from {{ ref('int_attribution__effect_draws') }}
+),
+
+licence_costs as (
+    select * from {{ ref('int_ai_usage__licence_costs') }}
 ),
 
 rollout as (
@@ -112,6 +119,31 @@ horizon_months as (
     cross join month_numbers as months
     cross join report
     where months.generated_number <= initiatives.horizon_years * 12
+),
+
+-- Projected months keep the seats held in the report month.
+licence_run_rate as (
+    select
+        licence_costs.initiative_id,
+        licence_costs.licence_cost
+    from licence_costs
+    inner join report on licence_costs.month_start = report.report_month
+),
+
+horizon_licence_costs as (
+    select
+        horizon_months.initiative_id,
+        horizon_months.month_number,
+        case
+            when horizon_months.is_measured then coalesce(licence_costs.licence_cost, 0)
+            else coalesce(licence_run_rate.licence_cost, 0)
+        end as licence_cost
+    from horizon_months
+    left join licence_costs
+        on
+            horizon_months.initiative_id = licence_costs.initiative_id
+            and horizon_months.month_start = licence_costs.month_start
+    left join licence_run_rate on horizon_months.initiative_id = licence_run_rate.initiative_id
 ),
 
 horizon_exposures as (
@@ -224,7 +256,8 @@ flows as (
         horizon_months.month_start,
         horizon_months.is_measured,
         scenarios.benefit,
-        initiatives.running_cost_monthly as running_cost,
+        horizon_licence_costs.licence_cost,
+        initiatives.running_cost_monthly + horizon_licence_costs.licence_cost as running_cost,
         initiatives.development_cost + initiatives.implementation_cost as initial_investment,
         power(1 + initiatives.discount_rate, -scenarios.month_number / cast(12 as {{ type_double() }}))
             as discount_factor
@@ -233,6 +266,10 @@ flows as (
         on
             scenarios.initiative_id = horizon_months.initiative_id
             and scenarios.month_number = horizon_months.month_number
+    inner join horizon_licence_costs
+        on
+            scenarios.initiative_id = horizon_licence_costs.initiative_id
+            and scenarios.month_number = horizon_licence_costs.month_number
     inner join initiatives on scenarios.initiative_id = initiatives.initiative_id
 ),
 

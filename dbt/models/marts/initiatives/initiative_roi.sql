@@ -2,7 +2,8 @@
     payback, for the expected effects and risk-adjusted; NPV split into the measured months
     to date and the projected remainder of the horizon; the 5th, 50th and 95th percentiles
     of each figure over the simulated draws of the effects, and the probability that NPV
-    is positive; every assumption shown. -#}
+    is positive; every assumption shown. Where the initiative's tool has seat records, the
+    seats' monthly cost and the yearly saving from reclaiming the idle ones. -#}
 with
 
 initiatives as (
@@ -11,6 +12,17 @@ initiatives as (
 
 flows as (
     select * from {{ ref('int_initiative_cash_flows') }}
+),
+
+-- The seats held in the report month: their cost, and the idle ones' a year.
+current_licences as (
+    select
+        licence_costs.initiative_id,
+        licence_costs.licence_cost,
+        licence_costs.idle_seat_cost
+    from {{ ref('int_ai_usage__licence_costs') }} as licence_costs
+    inner join {{ ref('int_report_month') }} as report
+        on licence_costs.month_start = report.report_month
 ),
 
 annual_benefits as (
@@ -133,6 +145,8 @@ pivoted as (
         max(initiatives.development_cost) as development_cost,
         max(initiatives.implementation_cost) as implementation_cost,
         max(initiatives.running_cost_monthly) as running_cost_monthly,
+        max(current_licences.licence_cost) as licence_cost_monthly,
+        12 * max(current_licences.idle_seat_cost) as idle_seat_saving_annual,
         max(initiatives.loaded_hourly_cost) as loaded_hourly_cost,
         max(initiatives.realisation_factor) as realisation_factor,
         max(initiatives.gross_margin) as gross_margin,
@@ -145,6 +159,7 @@ pivoted as (
     left join ratios on initiatives.initiative_id = ratios.initiative_id and ratios.draw_number = 0
     left join annual_benefits on initiatives.initiative_id = annual_benefits.initiative_id
     left join distributions on initiatives.initiative_id = distributions.initiative_id
+    left join current_licences on initiatives.initiative_id = current_licences.initiative_id
     group by initiatives.initiative_id, initiatives.initiative_name
 ),
 

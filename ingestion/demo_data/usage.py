@@ -1,0 +1,192 @@
+"""AI-tool seats and usage: the support copilot's and the sales assistant's users.
+
+Every employee of a treated team holds a seat of the initiative's tool from the team's
+go-live (or their hire) until they leave. Each seat holder has a fixed usage profile —
+idle, light or heavy — and, in a month, an active light user works with the tool on a
+few days, a heavy user on at least the tool's declared heavy threshold. The exports are
+one file per tool and month, as vendor reports come, named by the tool (their rows do
+not name it). Drawn from its own random stream: no other source's data moves.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from .effects import initiative
+from .sampling import source_rng
+from .timeline import END, Month, months
+from .writers import tally, write_csv
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    initiative_id: str
+    monthly_price: float
+    heavy_active_days: int
+
+
+TOOLS = (
+    Tool("agent-assist", "support-copilot", 30.0, 10),
+    Tool("deal-coach", "sales-assistant", 45.0, 10),
+)
+PROFILES = ("idle", "light", "heavy")
+PROFILE_SHARES = np.array([0.15, 0.50, 0.35])
+# A light or heavy user's chance of any use in their n-th month with a seat (n from 0).
+ACTIVE_RAMP = (0.60, 0.80, 0.95)
+INTERACTIONS_PER_DAY = {"light": 4, "heavy": 12}
+ACCEPTANCE_RATE = 0.3
+# The task stream applies each copilot's effect to whole treated teams, and who uses the
+# tool is drawn apart from who does which task: in a treated team and month, light and
+# heavy users' outcomes differ from idle seat holders' by nothing (relative effects).
+INTENSITY_EFFECTS = {
+    metric: {"light": 0.0, "heavy": 0.0}
+    for metric in ("task_duration_mean", "error_rate", "rework_rate")
+}
+INTENSITY_NOTE = (
+    "relative outcome of light and heavy users against idle seat holders in the same "
+    "treated unit and month; zero because the injected effects act on whole teams"
+)
+
+
+def seats(roster: pl.DataFrame, tool: Tool) -> pl.DataFrame:
+    """One seat per employee of a treated team, from the later of go-live and hire to exit."""
+    rollout = pl.DataFrame(
+        initiative(tool.initiative_id).rollout, schema=["team", "go_live"], orient="row"
+    ).with_columns(pl.col("go_live").str.to_date())
+    return (
+        roster.join(rollout, on="team")
+        .filter(pl.col("exit_date").is_null() | (pl.col("exit_date") >= pl.col("go_live")))
+        .select(
+            pl.col("employee_id"),
+            pl.max_horizontal("go_live", "hire_date").alias("seat_start"),
+            pl.col("exit_date").alias("seat_end"),
+            pl.lit(tool.monthly_price).alias("monthly_price"),
+            pl.col("team"),
+        )
+        .sort("seat_start", "employee_id")
+    )
+
+
+def _profiles(rng: np.random.Generator, count: int) -> np.ndarray:
+    return np.array(PROFILES)[rng.choice(len(PROFILES), size=count, p=PROFILE_SHARES)]
+
+
+def _month_activity(
+    rng: np.random.Generator, held: pl.DataFrame, month: Month, tool: Tool
+) -> pl.DataFrame:
+    """Active days of the month's seat holders (`held`: seat, profile, months held)."""
+    rows: list[tuple[str, np.datetime64, int, int]] = []
+    first, last = month.start, month.start + month.days - 1
+    for person, start, end, profile, tenure in held.iter_rows():
+        ramp = ACTIVE_RAMP[min(tenure, len(ACTIVE_RAMP) - 1)]
+        if profile == "idle" or rng.random() >= ramp:
+            continue
+        open_from = max(first, np.datetime64(start, "D"))
+        open_to = min(last, np.datetime64(end, "D")) if end is not None else last
+        days = np.arange(open_from, open_to + 1)
+        wanted = _active_days(rng, profile, tool)
+        chosen = np.sort(rng.choice(days, size=min(wanted, days.size), replace=False))
+        interactions = 1 + rng.poisson(INTERACTIONS_PER_DAY[profile], size=chosen.size)
+        accepted = rng.binomial(interactions, ACCEPTANCE_RATE)
+        dates = chosen.astype("datetime64[D]").tolist()
+        rows += zip(
+            [person] * chosen.size, dates, interactions.tolist(), accepted.tolist(), strict=True
+        )
+    schema = {
+        "employee_id": pl.String, "activity_date": pl.Date,
+        "interactions": pl.Int64, "accepted": pl.Int64,
+    }  # fmt: skip
+    frame = pl.DataFrame(rows, schema=schema, orient="row").with_columns(active=pl.lit(True))
+    return frame.select("activity_date", "employee_id", "active", "interactions", "accepted")
+
+
+def _active_days(rng: np.random.Generator, profile: str, tool: Tool) -> int:
+    heavy = tool.heavy_active_days
+    if profile == "heavy":
+        return int(rng.integers(heavy, heavy + 10))
+    return int(rng.integers(1, heavy))
+
+
+def _held(seat_rows: pl.DataFrame, month: Month) -> pl.DataFrame:
+    first, last = month.start.item(), (month.start + month.days - 1).item()
+    still_held = pl.col("seat_end").is_null() | (pl.col("seat_end") >= first)
+    return seat_rows.filter((pl.col("seat_start") <= last) & still_held).select(
+        "employee_id",
+        "seat_start",
+        "seat_end",
+        "profile",
+        ((first.year - pl.col("seat_start").dt.year()) * 12
+         + first.month - pl.col("seat_start").dt.month()).alias("tenure"),
+    )  # fmt: skip
+
+
+def tool_usage(
+    roster: pl.DataFrame, tool: Tool, seed: int
+) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """A tool's seats (with each holder's profile) and its activity rows per month."""
+    rng = source_rng(seed, "ai_usage", tool.name)
+    seat_rows = seats(roster, tool)
+    seat_rows = seat_rows.with_columns(profile=pl.Series(_profiles(rng, seat_rows.height)))
+    activity = {}
+    for month in months():
+        held = _held(seat_rows, month)
+        if held.height:
+            activity[month.label] = _month_activity(rng, held, month, tool)
+    return seat_rows, activity
+
+
+def write_usage(landing: Path, roster: pl.DataFrame, seed: int) -> tuple[dict[str, int], dict]:
+    """Write tools.csv, the seat list and monthly activity of each tool; return the
+    files' tally and the usage truth."""
+    folder = landing / "ai_usage"
+    folder.mkdir(parents=True, exist_ok=True)
+    tools = pl.DataFrame(
+        [(t.name, t.initiative_id, t.heavy_active_days) for t in TOOLS],
+        schema=["tool", "initiative_id", "heavy_active_days"],
+        orient="row",
+    )
+    rows = [write_csv(tools, folder / "tools.csv")]
+    truth = {}
+    for tool in TOOLS:
+        seat_rows, activity = tool_usage(roster, tool, seed)
+        licences = seat_rows.select("employee_id", "seat_start", "seat_end", "monthly_price")
+        rows.append(write_csv(licences, folder / f"licences_{tool.name}_{END}.csv"))
+        for label, frame in activity.items():
+            rows.append(write_csv(frame, folder / f"activity_{tool.name}_{label}.csv"))
+        truth[tool.initiative_id] = usage_truth(seat_rows, activity, tool)
+    return tally(rows), truth
+
+
+def usage_truth(seat_rows: pl.DataFrame, activity: dict[str, pl.DataFrame], tool: Tool) -> dict:
+    """Per unit and month: seats, active users, heavy users and idle cost, as generated."""
+    cells: dict[str, dict[str, dict[str, float]]] = {}
+    for month in months():
+        held = _held(seat_rows, month).join(
+            seat_rows.select("employee_id", "team"), on="employee_id"
+        )
+        if not held.height:
+            continue
+        days = activity[month.label].group_by("employee_id").agg(pl.len().alias("days"))
+        people = held.join(days, on="employee_id", how="left").with_columns(
+            pl.col("days").fill_null(0)
+        )
+        for (team,), part in people.partition_by("team", as_dict=True).items():
+            active = int((part["days"] > 0).sum())
+            cells.setdefault(team, {})[month.label] = {
+                "licensed_seats": part.height,
+                "active_users": active,
+                "heavy_users": int((part["days"] >= tool.heavy_active_days).sum()),
+                "utilisation": active / part.height,
+                "idle_seat_cost": (part.height - active) * tool.monthly_price,
+            }
+    return {
+        "tool": tool.name,
+        "monthly_price": tool.monthly_price,
+        "heavy_active_days": tool.heavy_active_days,
+        "units": cells,
+        "intensity_effects": INTENSITY_EFFECTS,
+        "intensity_note": INTENSITY_NOTE,
+    }
