@@ -42,7 +42,7 @@ def test_every_served_mart_enforces_a_typed_contract(dbt_manifest):
         for name, column in node["columns"].items()
         if column.get("data_type") not in PORTABLE_TYPES
     ]
-    assert len(marts) == 18
+    assert len(marts) == 20
     assert [n["name"] for n in marts if not n["config"]["contract"]["enforced"]] == []
     assert untyped == []
 
@@ -112,7 +112,7 @@ def test_the_documented_freshness_table_is_the_projects(dbt_manifest):
         ) if s.get("freshness") else ("—", "—")
         for s in load(dbt_manifest)["sources"].values()
     }  # fmt: skip
-    assert len(configured) == 20
+    assert len(configured) == 23
     assert documented_freshness() == configured
 
 
@@ -188,4 +188,4 @@ def test_source_freshness_follows_each_delivery_cadence(dbt_copy):
         "raw.peer_adoption": "warn",
     }
     assert status["raw.qc_inspection_counts"] == status["audit.quarantine"] == "pass"
-    assert len(status) == 19
+    assert len(status) == 22

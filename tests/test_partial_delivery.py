@@ -87,5 +87,5 @@ def test_missing_sources_are_skipped_not_failed(partial):
 def test_the_dashboard_says_which_sources_are_missing(partial):
     settings, _ = partial
     page = (settings.serving_path.parent / "dashboard" / "index.html").read_text()
-    assert "Not delivered:</strong> 12 of 17 sources have no files" in page
+    assert "Not delivered:</strong> 15 of 20 sources have no files" in page
     assert "<strong>operations_tasks</strong>: no error_rate, rework_rate" in page

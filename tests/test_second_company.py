@@ -188,7 +188,7 @@ def test_the_missing_sources_are_named_with_what_they_cost(company):
     assert coverage["qc_inspections"] == (False, None)
     assert coverage["qc_production_runs"] == (False, "production_speed")
     page = company.dashboard
-    assert "Not delivered:</strong> 12 of 17 sources have no files" in page
+    assert "Not delivered:</strong> 15 of 20 sources have no files" in page
     assert "<strong>qc_claims</strong>: no claims_cost, claims_count" in page
     assert "<strong>qc_inspections</strong>: its metrics come from another source" in page
 
