@@ -3,13 +3,20 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from dagster_project.assets.dbt import dbt_daily_models, dbt_models, dbt_project_manifest
+from dagster_project.assets.dbt import (
+    dbt_daily_models,
+    dbt_models,
+    dbt_project_manifest,
+    source_keys,
+)
 from dagster_project.assets.ingestion import GROUP, initiative_registry, source_assets
+from dagster_project.assets.lake import build_lake_sources
 from dagster_project.assets.publish import serving_file
 from dagster_project.assets.quality_docs import quality_docs
 from dagster_project.assets.quarantine import quarantine_spec
 from dagster_project.checks import suite_checks
 from dagster_project.dbt_project import DBT_EXECUTABLE, dbt_project
+from dagster_project.engine import on_spark
 from dagster_project.event_log import speed_up_sqlite_storage
 from dagster_project.jobs import daily_schedule, full_pipeline, new_landing_files
 from dagster_project.ownership import owners_from_env, with_default_owners
@@ -20,7 +27,8 @@ from ingestion.settings import Settings
 def build_definitions(settings: Settings) -> dg.Definitions:
     """Definitions over the given paths. dbt reads the warehouse path from
     AIROI_WAREHOUSE_PATH, so the environment must agree with `settings`. Assets that name
-    no owners are owned by AIROI_ASSET_OWNERS (default team:analytics-engineering)."""
+    no owners are owned by AIROI_ASSET_OWNERS (default team:analytics-engineering). On
+    the Spark engine (AIROI_ENGINE=spark) the lake export runs between ingestion and dbt."""
     quarantine = quarantine_spec(
         dbt_project_manifest(),
         written_by=[key for asset in source_assets for key in asset.keys],
@@ -30,6 +38,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         *source_assets,
         initiative_registry,
         quarantine,
+        *([build_lake_sources(source_keys())] if on_spark() else []),
         dbt_daily_models,
         dbt_models,
         serving_file,

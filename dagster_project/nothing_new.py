@@ -43,7 +43,9 @@ CODE_FOLDERS = (
     "dbt",
     "expectations",
     "ingestion",
+    "lake",
     "serving",
+    "spark_engine",
 )
 GENERATED_FOLDERS = {"__pycache__", "target", "logs", "dbt_packages"}
 LIBRARIES = (

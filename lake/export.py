@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
+
+from ingestion.settings import PROJECT_ROOT
+
+
+def lake_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """The lake folder: AIROI_LAKE_DIR, else $AIROI_DATA_DIR/lake, else data/lake in the
+    project, as dbt's register_lake_sources computes it."""
+    if environ.get("AIROI_LAKE_DIR"):
+        return Path(environ["AIROI_LAKE_DIR"])
+    data_dir = environ.get("AIROI_DATA_DIR") or PROJECT_ROOT / "data"
+    return Path(data_dir) / "lake"
 
 
 def source_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

@@ -1,5 +1,6 @@
 """Tables the Spark engine built, written out as Parquet: one folder per table, which
-DuckDB reads into the warehouse the serving file is published from."""
+DuckDB reads (the attribution's inputs, spark_engine/attribution.py; marts kept in
+storage DuckDB cannot read, such as a cluster's metastore tables)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
-
-
-def tables_in(spark: SparkSession, schema: str) -> list[str]:
-    return sorted(row.tableName for row in spark.sql(f"show tables in {schema}").collect())
 
 
 def export_tables(spark: SparkSession, relations: list[str], folder: Path) -> dict[str, Path]:

@@ -38,6 +38,7 @@ def spark_settings(folder: Path, environ: Mapping[str, str] = os.environ) -> dic
         "spark.driver.extraJavaOptions": f"-Dderby.stream.error.file={folder / 'derby.log'}",
         "spark.driver.memory": environ.get("AIROI_SPARK_DRIVER_MEMORY", "2g"),
         "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
         "spark.sql.hive.manageFilesourcePartitions": "false",
         "spark.sql.sources.parallelPartitionDiscovery.threshold": "100000",
         "spark.sql.session.timeZone": "UTC",

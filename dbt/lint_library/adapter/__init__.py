@@ -5,6 +5,7 @@ DUCKDB_IMPLEMENTATIONS = {
     "median": lambda expression: f"median({expression})",
     "type_double": lambda: "double",
     "daily_increments": lambda day_column: {},
+    "monthly_increments": lambda: {"materialized": "incremental", "incremental_strategy": "merge"},
     "day_partition_column": lambda timestamp_column, name: "",
     "one_file_per_day": lambda day_column: "",
     "incremental_rows": lambda source_relation, event_column, condition: condition,

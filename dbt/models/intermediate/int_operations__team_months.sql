@@ -17,9 +17,8 @@
     (a counted day delivered since nulls the month's median and active employees anyway). Only rows that changed are merged. Teams or months that vanish
     (retracted rows) need a full refresh, which the pipeline runs then. -#}
 {{ config(
-    materialized='incremental',
     unique_key=['team', 'month_start'],
-    incremental_strategy='merge',
+    **monthly_increments(),
 ) }}
 
 with

@@ -18,9 +18,8 @@
     loaded_at while nothing changes it. Lines or months that vanish (retracted rows) need
     a full refresh, which the pipeline runs then. -#}
 {{ config(
-    materialized='incremental',
     unique_key=['line_id', 'month_start'],
-    incremental_strategy='merge',
+    **monthly_increments(),
 ) }}
 
 with

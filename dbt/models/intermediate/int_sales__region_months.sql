@@ -17,9 +17,8 @@
     theirs. Only rows that changed are merged. Regions or months that vanish (retracted
     rows) need a full refresh, which the pipeline runs then. -#}
 {{ config(
-    materialized='incremental',
     unique_key=['region', 'month_start'],
-    incremental_strategy='merge',
+    **monthly_increments(),
 ) }}
 
 with
