@@ -13,6 +13,7 @@ from dagster_project.assets.dbt_spark import DbtRun, build_on_spark, split_nodes
 from dagster_project.engine import dbt_data_tests, engine, on_spark
 
 PYTHON_MODELS = {
+    "int_ai_usage__dose_response",
     "int_attribution__effect_draws",
     "int_attribution__effects",
     "int_attribution__event_study",
