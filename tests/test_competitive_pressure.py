@@ -36,14 +36,16 @@ OTHER_COMPONENTS = (
     "strategic_alignment_score",
     "data_availability",
 )
-# As Eurostat's data browser exports isoc_eb_ai ("SDMX-CSV 1.0", codes only): a withheld
-# cell has an empty value and flag c.
-EUROSTAT_EXPORT = """\
-DATAFLOW,LAST UPDATE,freq,unit,indic_is,size_emp,nace_r2,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG
-ESTAT:ISOC_EB_AI(1.0),16/01/25 23:00:00,A,PC_ENT,E_AI_PACC,GE250,C26,FR,2024,18.3,
-ESTAT:ISOC_EB_AI(1.0),16/01/25 23:00:00,A,PC_ENT,E_AI_PPP,GE10,C10-S951_X_K,EU27_2020,2024,6.2,b
-ESTAT:ISOC_EB_AI(1.0),16/01/25 23:00:00,A,PC_ENT,E_AI_PLOG,GE250,C26,FR,2023,,c
-"""
+# As Eurostat's dissemination API and data browser export isoc_eb_ai (SDMX-CSV, codes
+# only, a confidentiality status last): a withheld cell has an empty value and flag c.
+EUROSTAT_EXPORT = (
+    "DATAFLOW,LAST UPDATE,freq,unit,indic_is,size_emp,nace_r2,geo,TIME_PERIOD,OBS_VALUE,"
+    "OBS_FLAG,CONF_STATUS\n"
+    "ESTAT:ISOC_EB_AI(1.0),16/01/25 23:00:00,A,PC_ENT,E_AI_PACC,GE250,C26,FR,2024,18.3,,\n"
+    "ESTAT:ISOC_EB_AI(1.0),16/01/25 23:00:00,A,PC_ENT,E_AI_PPP,GE10,C10-S951_X_K,EU27_2020,"
+    "2024,6.2,b,\n"
+    "ESTAT:ISOC_EB_AI(1.0),16/01/25 23:00:00,A,PC_ENT,E_AI_PLOG,GE250,C26,FR,2023,,c,C\n"
+)
 
 
 def weights() -> dict[str, float]:

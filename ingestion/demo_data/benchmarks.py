@@ -17,7 +17,7 @@ EUROSTAT_FILE = "invented_figures_isoc_eb_ai_linear.csv"
 COMPETITOR_FILE = "competitor_moves_invented.csv"
 EUROSTAT_HEADER = (
     "DATAFLOW", "LAST UPDATE", "freq", "unit", "indic_is", "size_emp", "nace_r2", "geo",
-    "TIME_PERIOD", "OBS_VALUE", "OBS_FLAG",
+    "TIME_PERIOD", "OBS_VALUE", "OBS_FLAG", "CONF_STATUS",
 )  # fmt: skip
 # Share of enterprises using AI for each purpose, in percent, for all enterprises of 10+
 # persons in the EU in 2024; the other cells are derived from it below.
@@ -93,6 +93,7 @@ def _observation(indic: str, size: str, sector: str, geo: str, year: int) -> tup
     return (
         "ESTAT:ISOC_EB_AI(1.0)", "16/01/25 23:00:00", "A", "PC_ENT", indic, size, sector,
         geo, str(year), None if withheld else str(value), "c" if withheld else None,
+        "C" if withheld else None,
     )  # fmt: skip
 
 
