@@ -25,7 +25,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from benchmarks.compare import differences
-from benchmarks.sections import COVERAGE_HEADING, FINDINGS_HEADING, read_section
+from benchmarks.sections import sections_except
 from ingestion.settings import PROJECT_ROOT
 
 GATE = (
@@ -327,6 +327,9 @@ def profile_line(measure: Measure, top: int = 8) -> str:
     )
 
 
+OWNED_HEADINGS = ("## Targets", "## One large file", "## Where the time goes")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 10])
@@ -339,9 +342,9 @@ def main(argv: list[str] | None = None) -> int:
     verdicts = targets(results)
     one_file = one_file_report(results)
     print(table, verdicts, one_file, steps, sep="\n\n")
-    # The profile findings and the coverage benchmark's section are not this run's to drop.
-    findings = read_section(args.out, FINDINGS_HEADING)
-    coverage = read_section(args.out, COVERAGE_HEADING)
+    # The profile findings, the coverage benchmark's sections and any other written by hand
+    # are not this run's to drop.
+    kept = sections_except(args.out, OWNED_HEADINGS)
     args.out.write_text(
         "# Benchmarks\n\n"
         "Written by `python -m benchmarks.run`; figures from one run on the machine below.\n"
@@ -358,8 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         "and loaded on its own into a new warehouse: streamed in 64 MB parts (what\n"
         "`AIROI_STREAM_FILES_ABOVE_MB` does to files above it) and read whole.\n\n"
         f"{one_file}\n\n"
-        f"## Where the time goes\n\n{steps}\n"
-        + "".join(f"\n{section}" for section in (findings, coverage) if section)
+        f"## Where the time goes\n\n{steps}\n" + "".join(f"\n{section}" for section in kept)
     )
     return 0
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 COVERAGE_HEADING = "## Coverage of the 95% intervals"  # python -m benchmarks.coverage
-# Written by hand from py-spy and cProfile runs: no benchmark rewrites it.
-FINDINGS_HEADING = "## What the profile found"
 
 
 def read_section(path: Path, heading: str) -> str:
@@ -18,6 +16,14 @@ def read_section(path: Path, heading: str) -> str:
     following = text.find("\n## ", start + len(heading) + 1)
     end = following + 1 if following >= 0 else len(text)
     return text[start + 1 : end].rstrip("\n") + "\n"
+
+
+def sections_except(path: Path, owned: tuple[str, ...]) -> list[str]:
+    """Every "## " section of the file but those under `owned` headings, in file order:
+    what other benchmarks and hand-written findings keep there."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    return [read_section(path, heading) for heading in headings if heading not in owned]
 
 
 def write_section(path: Path, heading: str, body: str) -> None:

@@ -3,7 +3,8 @@ of the run behind it and what would close it."""
 
 from __future__ import annotations
 
-from benchmarks.run import CLOSING, Measure, targets
+from benchmarks.run import CLOSING, OWNED_HEADINGS, Measure, targets
+from benchmarks.sections import sections_except
 
 STEPS = (("dbt_models", 30.0), ("raw__operations_tasks_great_expectations", 12.0))
 
@@ -38,3 +39,16 @@ def test_a_missed_target_prints_its_profile_line_and_what_would_close_it():
     rerun = next(i for i, line in enumerate(table) if "rerun with nothing new" in line)
     assert "MISSED" in table[rerun] and 'does NOT say "nothing new"' in table[rerun]
     assert table[rerun + 1] == f"  - what would close it: {CLOSING['rerun']}"
+
+
+def test_the_run_keeps_every_section_it_does_not_write(tmp_path):
+    path = tmp_path / "benchmarks.md"
+    path.write_text(
+        "# Benchmarks\n\n## Targets\n\nold\n\n## What the profile found\n\nby hand\n\n"
+        "## Coverage of the 95% intervals\n\ntable\n\n## Coverage: the misses examined\n\nnotes\n"
+    )
+    assert sections_except(path, OWNED_HEADINGS) == [
+        "## What the profile found\n\nby hand\n",
+        "## Coverage of the 95% intervals\n\ntable\n",
+        "## Coverage: the misses examined\n\nnotes\n",
+    ]
