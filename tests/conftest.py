@@ -27,6 +27,9 @@ class PipelineRun:
     result: dg.ExecuteInProcessResult
     truth: dict
     instance: dg.DagsterInstance
+    # The landing files and serving file of that first run, before any test adds files or
+    # runs the job again (quality results accumulate run after run).
+    first_publish: Path
 
     def run_again(self) -> dg.ExecuteInProcessResult:
         job = self.defs.resolve_job_def("full_pipeline")
@@ -74,7 +77,11 @@ def pipeline(tmp_path_factory, dbt_manifest) -> Iterator[PipelineRun]:
         with dg.DagsterInstance.ephemeral() as instance:
             job = defs.resolve_job_def("full_pipeline")
             result = job.execute_in_process(instance=instance, raise_on_error=False)
-            yield PipelineRun(settings, defs, result, truth, instance)
+            first_publish = tmp_path_factory.mktemp("first_publish")
+            shutil.copytree(settings.landing_dir, first_publish / "landing")
+            if settings.serving_path.exists():
+                shutil.copy(settings.serving_path, first_publish / "ai_roi.duckdb")
+            yield PipelineRun(settings, defs, result, truth, instance, first_publish)
 
 
 @pytest.fixture

@@ -112,7 +112,11 @@ def test_the_incremental_models_are_told_the_days_window(daily):
     (results,) = target.glob(f"dbt_daily_models-{daily.result.run_id[:7]}-*/run_results.json")
     run = json.loads(results.read_text())
     assert run["args"]["vars"] == {"window_start": "2026-11-02", "window_end": "2026-11-03"}
-    built = {r["unique_id"].split(".")[-1] for r in run["results"] if r["status"] == "success"}
+    built = {
+        r["unique_id"].split(".")[-1]
+        for r in run["results"]
+        if r["status"] == "success" and r["unique_id"].startswith("model.")
+    }
     assert built == set(INCREMENTAL_MODELS)
 
 

@@ -71,7 +71,7 @@ def spark_environment(data_dir: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def spark_run(pipeline, tmp_path_factory) -> SparkRun:
     data_dir = tmp_path_factory.mktemp("spark_pipeline")
-    shutil.copytree(pipeline.settings.landing_dir, data_dir / "landing")
+    shutil.copytree(pipeline.first_publish / "landing", data_dir / "landing")
     result = subprocess.run(
         [sys.executable, "-m", "dagster_project", "run"],
         cwd=PROJECT_ROOT,
@@ -85,9 +85,10 @@ def spark_run(pipeline, tmp_path_factory) -> SparkRun:
 
 @pytest.fixture(scope="module")
 def served(pipeline, spark_run) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Both serving files attached: `duck` (the session pipeline's) and `spark`."""
+    """Both serving files attached: `duck` (the session pipeline's first publish) and
+    `spark`."""
     con = duckdb.connect()
-    con.execute(f"attach '{pipeline.settings.serving_path}' as duck (read_only)")
+    con.execute(f"attach '{pipeline.first_publish / 'ai_roi.duckdb'}' as duck (read_only)")
     con.execute(f"attach '{spark_run.serving_path}' as spark (read_only)")
     yield con
     con.close()
