@@ -2,8 +2,12 @@
     every column but loaded_at) that {{ this }} does not hold as they are, new keys or a
     value changed. Nulls compare equal; floating-point values equal to 1e-9 of their
     size, as sums over the same rows in another order can differ in their last bits.
-    Merging only these leaves a row's loaded_at as it was while nothing changes it. -#}
+    Merging only these leaves a row's loaded_at as it was while nothing changes it. On a
+    full build (or an engine that rebuilds the table), every row of `new_rows`. -#}
 {% macro changed_rows(new_rows) -%}
+    {%- if not is_incremental() -%}
+    select * from {{ new_rows }}
+    {%- else -%}
     {%- set compared = [] -%}
     {%- for column in adapter.get_columns_in_relation(this) -%}
         {%- if column.name != 'loaded_at' -%}
@@ -20,6 +24,7 @@
         {{ same_value('built.' ~ column.name, new_rows ~ '.' ~ column.name, column.is_float()) }}
     {%- endfor %}
     )
+    {%- endif %}
 {%- endmacro %}
 
 {% macro same_value(left, right, is_float) -%}

@@ -196,11 +196,7 @@ panel as (
 ),
 
 changed as (
-    {% if is_incremental() -%}
-        {{ changed_rows('panel') }}
-    {%- else -%}
-        select * from panel
-    {%- endif %}
+    {{ changed_rows('panel') }}
 ),
 
 final as (
