@@ -8,21 +8,21 @@
     {%- if not is_incremental() -%}
     select * from {{ new_rows }}
     {%- else -%}
-    {%- set compared = [] -%}
-    {%- for column in adapter.get_columns_in_relation(this) -%}
-        {%- if column.name != 'loaded_at' -%}
-            {%- do compared.append(column) -%}
-        {%- endif -%}
-    {%- endfor %}
+        {%- set compared = [] -%}
+        {%- for column in adapter.get_columns_in_relation(this) -%}
+            {%- if column.name != 'loaded_at' -%}
+                {%- do compared.append(column) -%}
+            {%- endif -%}
+        {%- endfor %}
     select {{ new_rows }}.*
     from {{ new_rows }}
     where not exists (
         select 1 from {{ this }} as built
         where
-    {%- for column in compared %}
-        {% if not loop.first %}and {% endif -%}
-        {{ same_value('built.' ~ column.name, new_rows ~ '.' ~ column.name, column.is_float()) }}
-    {%- endfor %}
+        {%- for column in compared %}
+            {% if not loop.first %}and {% endif -%}
+            {{ same_value('built.' ~ column.name, new_rows ~ '.' ~ column.name, column.is_float()) }}
+        {%- endfor %}
     )
     {%- endif %}
 {%- endmacro %}
