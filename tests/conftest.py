@@ -31,6 +31,10 @@ class PipelineRun:
     # runs the job again (quality results accumulate run after run).
     first_publish: Path
 
+    @property
+    def first_serving(self) -> Path:
+        return self.first_publish / "ai_roi.duckdb"
+
     def run_again(self) -> dg.ExecuteInProcessResult:
         job = self.defs.resolve_job_def("full_pipeline")
         return job.execute_in_process(instance=self.instance, raise_on_error=False)
@@ -58,11 +62,21 @@ def landing(tmp_path) -> Path:
     return tmp_path / "landing"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The Spark run is the longest test: started first, it runs beside the rest when the
+    suite is spread over workers (`pytest -n 2 --dist loadfile`)."""
+    items.sort(key=lambda item: item.get_closest_marker("spark") is None)
+
+
 @pytest.fixture(scope="session")
-def dbt_manifest() -> Path:
+def dbt_manifest(tmp_path_factory) -> Path:
+    from filelock import FileLock
+
     from dagster_project.dbt_project import prepare_manifest
 
-    return prepare_manifest()
+    # Workers share the project's target folder: one parses while the others wait.
+    with FileLock(tmp_path_factory.getbasetemp().parent / "dbt-parse.lock"):
+        return prepare_manifest()
 
 
 @pytest.fixture(scope="session")

@@ -206,7 +206,9 @@ def assert_text_shows(text: str, value: float, key: str) -> None:
 
 @pytest.fixture(scope="module")
 def dashboard(pipeline, tmp_path_factory) -> Path:
-    return build_dashboard(pipeline.settings.serving_path, tmp_path_factory.mktemp("dashboard"))
+    """The first publish's dashboard: later tests add files and publish again."""
+    serving = pipeline.first_serving
+    return build_dashboard(serving, tmp_path_factory.mktemp("dashboard"))
 
 
 def test_one_file_per_publish_and_an_index(pipeline, dashboard, tmp_path):
@@ -217,7 +219,7 @@ def test_one_file_per_publish_and_an_index(pipeline, dashboard, tmp_path):
     assert not re.search(r"(?:src|href)=\"(?:https?:)?//", html), "nothing may load from outside"
     assert "Where next" in html, "the opportunity ranking is served"
 
-    serving = pipeline.settings.serving_path
+    serving = pipeline.first_serving
     before = hashlib.sha256(serving.read_bytes()).hexdigest()
     cli = subprocess.run(
         [sys.executable, "-m", "dashboard", str(serving), str(tmp_path)],
@@ -310,8 +312,8 @@ def assert_every_tied_number_is_served(page, serving: Path) -> set[str]:
 
 def test_every_headline_number_is_the_serving_files(browser, dashboard, pipeline):
     page, log = open_page(browser, dashboard)
-    keys = assert_every_tied_number_is_served(page, pipeline.settings.serving_path)
-    with duckdb.connect(str(pipeline.settings.serving_path), read_only=True) as con:
+    keys = assert_every_tied_number_is_served(page, pipeline.first_serving)
+    with duckdb.connect(str(pipeline.first_serving), read_only=True) as con:
         initiatives = con.execute(
             "select initiative_id, has_monetised_benefits, roi_note from overview.initiative_roi"
         ).fetchall()
@@ -338,7 +340,7 @@ def test_every_event_study_is_drawn_with_the_serving_files_numbers(browser, dash
                 .map((e) => e.dataset.metric)"""
         )
     )
-    with duckdb.connect(str(pipeline.settings.serving_path), read_only=True) as con:
+    with duckdb.connect(str(pipeline.first_serving), read_only=True) as con:
         served = con.execute(
             "select initiative_id, metric_name, event_time, effect_model, ci_low is not null "
             "from overview.initiative_event_study"
@@ -384,7 +386,7 @@ def test_every_unit_figure_is_its_cells_of_the_last_12_months(browser, dashboard
     families = {"efficiency", "quality", "revenue", "innovation", "employee_satisfaction"}
     assert {section.removeprefix("family-") for section, *_ in shown} == families
     tables = {"revenue": "revenue_impact"}
-    with duckdb.connect(str(pipeline.settings.serving_path), read_only=True) as con:
+    with duckdb.connect(str(pipeline.first_serving), read_only=True) as con:
         for section, unit_type, unit_id, metric_name, raw, text in shown:
             family = section.removeprefix("family-")
             table = f"metrics.{tables.get(family, family)}"
@@ -409,7 +411,7 @@ def test_case_study_tells_the_vision_inspection_story(browser, dashboard, pipeli
     claims = case.locator('[data-metric="vision-qc.benefit.claims_cost_avoided.annual"]')
     assert claims.first.is_visible()
     saving = claims.first.inner_text()
-    with duckdb.connect(str(pipeline.settings.serving_path), read_only=True) as con:
+    with duckdb.connect(str(pipeline.first_serving), read_only=True) as con:
         expected = serving_value(con, "vision-qc.benefit.claims_cost_avoided.annual")
     assert expected and expected > 0
     assert_text_shows(saving, expected, "claims saved per year")
@@ -427,7 +429,7 @@ def test_text_from_the_data_is_escaped_and_opportunities_get_a_page(browser, pip
     """Names come from registry files and operational systems: markup in them must show
     as text, on every page, the "Where next" page of the served ranking included."""
     serving = tmp_path / "serving.duckdb"
-    shutil.copy(pipeline.settings.serving_path, serving)
+    shutil.copy(pipeline.first_serving, serving)
     name = '<img src="probe.png" onerror="console.error(1)"> Vision & <b>QC</b>'
     process = '<img src="probe.png" onerror="console.error(2)"> invoice_processing'
     with duckdb.connect(str(serving)) as con:
@@ -562,7 +564,7 @@ def test_where_next_shows_the_top_candidates_as_cards_with_the_serving_files_fig
     """The five best-ranked processes as cards, in rank order, each saying which
     components put it there; every figure on the page (cards, ranking, details) is its
     row's value in the serving file, money in full with thousands separators."""
-    served = served_opportunities(pipeline.settings.serving_path)
+    served = served_opportunities(pipeline.first_serving)
     page, log = open_page(browser, dashboard)
     page.get_by_role("tab", name="Where next").click()
     where_next = page.locator("#page-where-next")
@@ -644,7 +646,7 @@ def test_tables_sort_numerically_on_a_header_click_and_filter_on_words(
     header.click()
     assert [float(v) for v in column_sort_values(suites, column)] == sorted(before, reverse=True)
     shown = suites.locator("tbody tr").first.get_attribute("data-suite")
-    with duckdb.connect(str(pipeline.settings.serving_path), read_only=True) as con:
+    with duckdb.connect(str(pipeline.first_serving), read_only=True) as con:
         [(largest,)] = con.execute(
             "select relation from quality.quality_results "
             "order by rows_validated desc, relation limit 1"
@@ -682,7 +684,7 @@ def test_chart_marks_tell_their_value_on_hover(browser, dashboard, pipeline):
             .filter((m) => !(m.querySelector(":scope > title")?.textContent.trim())).length"""
     )
     assert untitled == 0
-    with duckdb.connect(str(pipeline.settings.serving_path), read_only=True) as con:
+    with duckdb.connect(str(pipeline.first_serving), read_only=True) as con:
         valued = con.execute(
             "select names.initiative_name, npv, npv_p5, npv_p95 from overview.initiative_roi "
             "join overview.initiatives as names using (initiative_id) where npv is not null "
@@ -723,7 +725,7 @@ LONG_NAME = (
 
 def test_a_long_initiative_name_is_shown_in_full(browser, pipeline, tmp_path):
     serving = tmp_path / "serving.duckdb"
-    shutil.copy(pipeline.settings.serving_path, serving)
+    shutil.copy(pipeline.first_serving, serving)
     with duckdb.connect(str(serving)) as con:
         con.execute(
             "update overview.initiatives set initiative_name = ? where initiative_id = 'vision-qc'",

@@ -15,6 +15,11 @@ from dagster_project.dbt_project import DBT_EXECUTABLE, DBT_PROJECT_DIR
 pytestmark = pytest.mark.e2e
 
 
+def own_target(tmp_path) -> list[str]:
+    """The project's target/ holds the manifest that other tests' definitions read."""
+    return ["--target-path", str(tmp_path / "target")]
+
+
 def test_go_live_after_the_data_ends_is_flagged_with_its_file(pipeline, tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(pipeline.settings.warehouse_path, warehouse)
@@ -25,13 +30,14 @@ def test_go_live_after_the_data_ends_is_flagged_with_its_file(pipeline, tmp_path
         )
 
     result = subprocess.run(
-        [DBT_EXECUTABLE, "test", "--select", "registry_go_live_after_data_ends"],
+        [DBT_EXECUTABLE, "test", "--select", "registry_go_live_after_data_ends",
+         *own_target(tmp_path)],
         cwd=DBT_PROJECT_DIR,
         env={**os.environ, "AIROI_WAREHOUSE_PATH": str(warehouse)},
         capture_output=True,
         text=True,
         check=False,
-    )
+    )  # fmt: skip
 
     assert result.returncode == 0, result.stdout  # a warning: planned roll-outs are allowed
     assert "WARN 1 registry_go_live_after_data_ends" in result.stdout
@@ -54,7 +60,8 @@ def test_go_live_before_the_data_starts_is_flagged_and_counted(pipeline, tmp_pat
     env = {**os.environ, "AIROI_WAREHOUSE_PATH": str(warehouse)}
 
     result = subprocess.run(
-        [DBT_EXECUTABLE, "build", "--select", "initiatives", "registry_go_live_before_data_starts"],
+        [DBT_EXECUTABLE, "build", "--select", "initiatives", "registry_go_live_before_data_starts",
+         *own_target(tmp_path)],
         cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
 

@@ -88,7 +88,7 @@ def served(pipeline, spark_run) -> Iterator[duckdb.DuckDBPyConnection]:
     """Both serving files attached: `duck` (the session pipeline's first publish) and
     `spark`."""
     con = duckdb.connect()
-    con.execute(f"attach '{pipeline.first_publish / 'ai_roi.duckdb'}' as duck (read_only)")
+    con.execute(f"attach '{pipeline.first_serving}' as duck (read_only)")
     con.execute(f"attach '{spark_run.serving_path}' as spark (read_only)")
     yield con
     con.close()
