@@ -3,8 +3,8 @@
 Each licence holder's month in a treated unit after its go-live is a row: the person's
 own outcome (numerator over denominator: minutes over completed tasks, say) and their
 intensity of use that month (idle, light, heavy). A Poisson regression with the
-denominator as exposure, unit and month fixed effects and intensity dummies gives the
-relative difference of light and heavy users from idle seat holders in the same unit
+denominator as exposure, a fixed effect per unit and month and intensity dummies gives
+the relative difference of light and heavy users from idle seat holders in the same unit
 and month, with standard errors clustered by person.
 
 Associational, not causal: the roll-out assigns seats to units, but each person chooses
@@ -29,8 +29,9 @@ REFERENCE = "idle"
 LEVELS = ("light", "heavy")
 MIN_PEOPLE = 5
 METHOD = (
-    "Poisson regression within treated units after go-live, unit and month fixed effects, "
-    "standard errors clustered by person; associational (use is chosen, not assigned)"
+    "Poisson regression within treated units after go-live, a fixed effect per unit and "
+    "month, standard errors clustered by person; associational (use is chosen, not "
+    "assigned)"
 )
 COLUMNS = {
     "initiative_id": "string",
@@ -99,11 +100,11 @@ def _estimates(group: pd.DataFrame, people: pd.Series) -> tuple[dict, str | None
 
 def _fit(group: pd.DataFrame) -> dict[str, dict[str, float]]:
     levels = np.column_stack([(group["intensity"] == level).to_numpy(float) for level in LEVELS])
-    fixed = [
-        pd.get_dummies(group[column].astype(str), drop_first=True).to_numpy(float)
-        for column in ("unit_id", "month_start")
-    ]
-    exog = np.column_stack([levels, *fixed, np.ones(len(group))])
+    # One fixed effect per unit and month: each person is compared with the idle seat
+    # holders of their own unit in the same month, whatever else moved that unit-month.
+    cell = group["unit_id"].astype(str) + "|" + group["month_start"].astype(str)
+    fixed = pd.get_dummies(cell, drop_first=True).to_numpy(float)
+    exog = np.column_stack([levels, fixed, np.ones(len(group))])
     model = sm.GLM(
         group["numerator"].to_numpy(float),
         exog,

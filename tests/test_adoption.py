@@ -82,7 +82,7 @@ def test_the_intensity_effect_is_recovered_within_10_percent(con, pipeline):
     ).fetchall()
     assert {row[0] for row in rows} == {"light", "heavy"}
     for intensity, effect, evidence, unit_effect in rows:
-        assert effect == pytest.approx(truth["task_duration_mean"][intensity], abs=0.10)
+        assert effect == pytest.approx(truth["task_duration_mean"][intensity], rel=0.10)
         assert evidence == "associational"
         assert unit_effect == pytest.approx(-0.25, abs=0.05)
 

@@ -19,7 +19,7 @@ from .quality import write_quality
 from .registry import write_registry
 from .sales import write_sales
 from .truth import ground_truth
-from .usage import write_usage
+from .usage import draw_usage, duration_multipliers, write_usage
 
 
 def generate(
@@ -36,12 +36,15 @@ def generate(
     landing = Path(landing_dir)
     landing.mkdir(parents=True, exist_ok=True)
     roster = build_roster(seed)
+    usage = draw_usage(roster, seed)
     launches = build_launches(seed)
     quality, claims = write_quality(landing, seed, scale, quality_as_counts)
     written = {
         "hr_roster": write_roster(landing, roster),
         "hr_surveys": write_surveys(landing, roster, seed),
-        "operations": write_operations(landing, Staff(roster), seed, scale),
+        "operations": write_operations(
+            landing, Staff(roster), seed, scale, duration_multipliers(usage, seed)
+        ),
         "quality": quality,
         "sales": write_sales(landing, launches, seed, scale),
         "feedback": write_feedback(landing, seed, scale),
@@ -49,8 +52,8 @@ def generate(
         "initiatives": write_registry(landing),
         "benchmarks": write_benchmarks(landing),
     }
-    written["ai_usage"], usage = write_usage(landing, roster, seed)
-    truth = ground_truth(seed, scale, claims, written) | {"ai_usage": usage}
+    written["ai_usage"], usage_truth = write_usage(landing, usage)
+    truth = ground_truth(seed, scale, claims, written) | {"ai_usage": usage_truth}
     text = json.dumps(truth, indent=2, ensure_ascii=False) + "\n"
     (landing / "ground_truth.json").write_text(text, encoding="utf-8")
     return truth

@@ -12,6 +12,7 @@ team-month and given to completed tasks at random. One shock per team and month 
 durations, errors and rework together, as a month of harder cases does.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from .sampling import (
     cell_noise,
     choose_in_groups,
     cv_sigma,
+    group_mean,
     lognormal,
     rescale_to_mean,
     source_rng,
@@ -175,6 +177,27 @@ def _strings(values: tuple[str, ...], index: np.ndarray) -> pl.Series:
     return pl.Series(values, dtype=pl.String).gather(index)
 
 
+def _by_person(
+    drawn: np.ndarray,
+    employees: np.ndarray,
+    expected: np.ndarray,
+    completed: np.ndarray,
+    multipliers: Mapping[str, float],
+) -> np.ndarray:
+    """`drawn` durations with each AI seat holder's monthly mean set to their multiplier
+    times their team's `expected` mean (the person-month follows its expected value, as
+    every cell does); everyone else's as drawn."""
+    if not multipliers:
+        return drawn
+    people, person = np.unique(employees, return_inverse=True)
+    multiplier = np.array([multipliers.get(name, np.nan) for name in people])
+    own = group_mean(drawn, person, people.size, completed)
+    team = group_mean(expected, person, people.size, np.ones(drawn.size, dtype=bool))
+    return rescale_to_mean(
+        drawn, person, np.where(np.isnan(multiplier), own, multiplier * team), completed
+    )
+
+
 def _copilot(process: Process, month: Month) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Which of the process's teams the support copilot assists, and each team's
     multiplier per metric."""
@@ -193,6 +216,7 @@ def _process_tasks(
     staff: Staff,
     levels: TeamLevels,
     rounding: CarriedRounding,
+    multipliers: Mapping[str, float],
 ) -> pl.DataFrame:
     n_teams = len(process.teams)
     team_index = rng.choice(n_teams, size=size, p=levels.volume)
@@ -207,9 +231,6 @@ def _process_tasks(
     mean = process.mean_minutes * levels.duration * duration_factor(month)
     drawn = lognormal(rng, mean[team_index], cv_sigma(process.cv), size)
     shock = cell_noise(rng, n_teams)
-    minutes = rescale_to_mean(
-        drawn, team_index, mean * effect["task_duration_mean"] * shock, completed
-    )
     flags = {}
     for flag, rate, metric in (
         ("error", process.error_rate, "error_rate"),
@@ -219,13 +240,21 @@ def _process_tasks(
         counts = rounding(f"{process.name}/{flag}", wanted, cap=done)
         flags[flag] = choose_in_groups(rng, team_index, counts, completed)
     unrecorded = rng.random(size) < process.unrecorded_share
+    employees = _employees(rng, staff, process, team_index, days)
+    # Heavier AI users work faster than their team-mates; the team-month keeps its mean.
+    minutes = rescale_to_mean(
+        _by_person(drawn, employees, mean[team_index], completed, multipliers),
+        team_index,
+        mean * effect["task_duration_mean"] * shock,
+        completed,
+    )
     return pl.DataFrame(
         {
             "process": _strings((process.name,), np.zeros(size, dtype=np.int64)),
             "task_type": _strings(process.task_types, type_index),
             "department": _strings((process.department,), np.zeros(size, dtype=np.int64)),
             "team": _strings(process.teams, team_index),
-            "employee_id": _employees(rng, staff, process, team_index, days),
+            "employee_id": employees,
             "started": started,
             "ended": np.where(abandoned, -1, started + np.rint(minutes * 60).astype(np.int64)),
             "status": _strings(("completed", "abandoned"), abandoned.astype(np.int64)),
@@ -244,11 +273,14 @@ def _month_tasks(
     staff: Staff,
     levels: dict[str, TeamLevels],
     rounding: CarriedRounding,
+    multipliers: Mapping[str, float],
 ) -> pl.DataFrame:
     total = rng.poisson(base * volume_factor(month))
     sizes = rng.multinomial(total, [process.share for process in PROCESSES])
     parts = [
-        _process_tasks(rng, month, process, int(size), staff, levels[process.name], rounding)
+        _process_tasks(
+            rng, month, process, int(size), staff, levels[process.name], rounding, multipliers
+        )
         for process, size in zip(PROCESSES, sizes, strict=True)
     ]
     timestamp = pl.from_epoch(pl.col("started"), time_unit="s")
@@ -265,7 +297,16 @@ def _month_tasks(
     )
 
 
-def write_operations(landing: Path, staff: Staff, seed: int, scale: float) -> dict[str, int]:
+def write_operations(
+    landing: Path,
+    staff: Staff,
+    seed: int,
+    scale: float,
+    duration_multipliers: Mapping[str, Mapping[str, float]] | None = None,
+) -> dict[str, int]:
+    """One file of tasks per month; `duration_multipliers` (by month label and employee)
+    scale a person's task durations against their team-mates'."""
+    multipliers = duration_multipliers or {}
     folder = landing / "operations"
     folder.mkdir(parents=True, exist_ok=True)
     levels = _levels(seed)
@@ -274,7 +315,13 @@ def write_operations(landing: Path, staff: Staff, seed: int, scale: float) -> di
     rows = []
     for month in months():
         tasks = _month_tasks(
-            source_rng(seed, "operations", month.label), month, base, staff, levels, rounding
+            source_rng(seed, "operations", month.label),
+            month,
+            base,
+            staff,
+            levels,
+            rounding,
+            multipliers.get(month.label, {}),
         )
         rows.append(write_jsonl(tasks, folder / f"tasks_{month.label}.jsonl"))
     return tally(rows)

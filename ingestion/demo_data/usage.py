@@ -5,9 +5,12 @@ go-live (or their hire) until they leave. Each seat holder has a fixed usage pro
 idle, light or heavy — and, in a month, an active light user works with the tool on a
 few days, a heavy user on at least the tool's declared heavy threshold. The exports are
 one file per tool and month, as vendor reports come, named by the tool (their rows do
-not name it). Drawn from its own random stream: no other source's data moves.
+not name it). Drawn from its own random stream before the task logs, which read from it
+how fast each person works in a month (`duration_multipliers`): the support copilot's
+light and heavy users finish their tasks faster than its idle seat holders.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +18,7 @@ import numpy as np
 import polars as pl
 
 from .effects import initiative
-from .sampling import source_rng
+from .sampling import cell_noise, source_rng
 from .timeline import END, Month, months
 from .writers import tally, write_csv
 
@@ -26,11 +29,14 @@ class Tool:
     initiative_id: str
     monthly_price: float
     heavy_active_days: int
+    # Relative task duration of a month's light and of its heavy users against idle seat
+    # holders of the same team and month: the dose-response to be recovered.
+    duration_by_intensity: Mapping[str, float]
 
 
 TOOLS = (
-    Tool("agent-assist", "support-copilot", 30.0, 10),
-    Tool("deal-coach", "sales-assistant", 45.0, 10),
+    Tool("agent-assist", "support-copilot", 30.0, 10, {"light": -0.10, "heavy": -0.20}),
+    Tool("deal-coach", "sales-assistant", 45.0, 10, {"light": 0.0, "heavy": 0.0}),
 )
 PROFILES = ("idle", "light", "heavy")
 PROFILE_SHARES = np.array([0.15, 0.50, 0.35])
@@ -38,17 +44,34 @@ PROFILE_SHARES = np.array([0.15, 0.50, 0.35])
 ACTIVE_RAMP = (0.60, 0.80, 0.95)
 INTERACTIONS_PER_DAY = {"light": 4, "heavy": 12}
 ACCEPTANCE_RATE = 0.3
-# The task stream applies each copilot's effect to whole treated teams, and who uses the
-# tool is drawn apart from who does which task: in a treated team and month, light and
-# heavy users' outcomes differ from idle seat holders' by nothing (relative effects).
-INTENSITY_EFFECTS = {
-    metric: {"light": 0.0, "heavy": 0.0}
-    for metric in ("task_duration_mean", "error_rate", "rework_rate")
-}
 INTENSITY_NOTE = (
     "relative outcome of light and heavy users against idle seat holders in the same "
-    "treated unit and month; zero because the injected effects act on whole teams"
+    "treated unit and month; error and rework rates do not depend on use"
 )
+
+
+@dataclass(frozen=True)
+class ToolUsage:
+    tool: Tool
+    seats: pl.DataFrame  # with each holder's team and usage profile
+    activity: dict[str, pl.DataFrame]  # by month label: one row per active day
+
+    def intensity(self, month: Month) -> pl.DataFrame:
+        """Each seat holder of the month: idle, light or heavy by their active days."""
+        days = self.activity[month.label].group_by("employee_id").agg(pl.len().alias("days"))
+        level = (
+            pl.when(pl.col("days").is_null())
+            .then(pl.lit("idle"))
+            .when(pl.col("days") < self.tool.heavy_active_days)
+            .then(pl.lit("light"))
+            .otherwise(pl.lit("heavy"))
+        )
+        return (
+            _held(self.seats, month)
+            .join(days, on="employee_id", how="left")
+            .select("employee_id", level.alias("intensity"))
+            .sort("employee_id")
+        )
 
 
 def seats(roster: pl.DataFrame, tool: Tool) -> pl.DataFrame:
@@ -123,9 +146,7 @@ def _held(seat_rows: pl.DataFrame, month: Month) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def tool_usage(
-    roster: pl.DataFrame, tool: Tool, seed: int
-) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+def tool_usage(roster: pl.DataFrame, tool: Tool, seed: int) -> ToolUsage:
     """A tool's seats (with each holder's profile) and its activity rows per month."""
     rng = source_rng(seed, "ai_usage", tool.name)
     seat_rows = seats(roster, tool)
@@ -135,10 +156,36 @@ def tool_usage(
         held = _held(seat_rows, month)
         if held.height:
             activity[month.label] = _month_activity(rng, held, month, tool)
-    return seat_rows, activity
+    return ToolUsage(tool, seat_rows, activity)
 
 
-def write_usage(landing: Path, roster: pl.DataFrame, seed: int) -> tuple[dict[str, int], dict]:
+def draw_usage(roster: pl.DataFrame, seed: int) -> list[ToolUsage]:
+    return [tool_usage(roster, tool, seed) for tool in TOOLS]
+
+
+def duration_multipliers(usage: list[ToolUsage], seed: int) -> dict[str, dict[str, float]]:
+    """By month label and employee: how their task durations compare with their team's
+    expected mean, for every seat holder of a tool whose use changes them: the effect of
+    their intensity of use that month, with a little noise of their own."""
+    rng = source_rng(seed, "ai_usage", "pace")
+    multipliers: dict[str, dict[str, float]] = {}
+    for item in usage:
+        effects = item.tool.duration_by_intensity
+        if not any(effects.values()):
+            continue
+        for month in months():
+            if month.label not in item.activity:
+                continue
+            people = item.intensity(month)
+            noise = cell_noise(rng, people.height)
+            multipliers[month.label] = {
+                person: (1.0 + effects.get(intensity, 0.0)) * float(factor)
+                for (person, intensity), factor in zip(people.iter_rows(), noise, strict=True)
+            }
+    return multipliers
+
+
+def write_usage(landing: Path, usage: list[ToolUsage]) -> tuple[dict[str, int], dict]:
     """Write tools.csv, the seat list and monthly activity of each tool; return the
     files' tally and the usage truth."""
     folder = landing / "ai_usage"
@@ -150,18 +197,19 @@ def write_usage(landing: Path, roster: pl.DataFrame, seed: int) -> tuple[dict[st
     )
     rows = [write_csv(tools, folder / "tools.csv")]
     truth = {}
-    for tool in TOOLS:
-        seat_rows, activity = tool_usage(roster, tool, seed)
-        licences = seat_rows.select("employee_id", "seat_start", "seat_end", "monthly_price")
+    for item in usage:
+        tool = item.tool
+        licences = item.seats.select("employee_id", "seat_start", "seat_end", "monthly_price")
         rows.append(write_csv(licences, folder / f"licences_{tool.name}_{END}.csv"))
-        for label, frame in activity.items():
+        for label, frame in item.activity.items():
             rows.append(write_csv(frame, folder / f"activity_{tool.name}_{label}.csv"))
-        truth[tool.initiative_id] = usage_truth(seat_rows, activity, tool)
+        truth[tool.initiative_id] = usage_truth(item)
     return tally(rows), truth
 
 
-def usage_truth(seat_rows: pl.DataFrame, activity: dict[str, pl.DataFrame], tool: Tool) -> dict:
+def usage_truth(usage: ToolUsage) -> dict:
     """Per unit and month: seats, active users, heavy users and idle cost, as generated."""
+    tool, seat_rows = usage.tool, usage.seats
     cells: dict[str, dict[str, dict[str, float]]] = {}
     for month in months():
         held = _held(seat_rows, month).join(
@@ -169,7 +217,7 @@ def usage_truth(seat_rows: pl.DataFrame, activity: dict[str, pl.DataFrame], tool
         )
         if not held.height:
             continue
-        days = activity[month.label].group_by("employee_id").agg(pl.len().alias("days"))
+        days = usage.activity[month.label].group_by("employee_id").agg(pl.len().alias("days"))
         people = held.join(days, on="employee_id", how="left").with_columns(
             pl.col("days").fill_null(0)
         )
@@ -182,11 +230,16 @@ def usage_truth(seat_rows: pl.DataFrame, activity: dict[str, pl.DataFrame], tool
                 "utilisation": active / part.height,
                 "idle_seat_cost": (part.height - active) * tool.monthly_price,
             }
+    unaffected = {"light": 0.0, "heavy": 0.0}
     return {
         "tool": tool.name,
         "monthly_price": tool.monthly_price,
         "heavy_active_days": tool.heavy_active_days,
         "units": cells,
-        "intensity_effects": INTENSITY_EFFECTS,
+        "intensity_effects": {
+            "task_duration_mean": dict(tool.duration_by_intensity),
+            "error_rate": unaffected,
+            "rework_rate": unaffected,
+        },
         "intensity_note": INTENSITY_NOTE,
     }
