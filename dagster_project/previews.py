@@ -40,8 +40,16 @@ TOP_LINE_SQL = {
         from marts.initiative_effects where ci_excludes_zero order by 1, 2""",
     "initiative_objectives": """
         select initiative_id as initiative, metric_name as metric,
-            format('{:+.0f}%', 100 * target_effect_pct) as target, deadline_date as deadline,
-            format('{:+.1f}%', 100 * attributed_effect_pct) as attributed, objective_status
+            case objective_kind
+                when 'level' then format('{:g} by month {}', target_level, by_month_after_go_live)
+                else format('{:+.0f}%', 100 * target_effect_pct)
+            end as target,
+            deadline_date as deadline,
+            case objective_kind
+                when 'level' then format('{:.3g}', achieved_level)
+                else format('{:+.1f}%', 100 * attributed_effect_pct)
+            end as measured,
+            objective_status
         from marts.initiative_objectives order by 1, 2""",
 }
 

@@ -201,9 +201,24 @@ def _charts(
 
 def _objectives(snapshot: Snapshot) -> str:
     items = "".join(
-        f"<li>{badge(o['objective_status'])} {esc(labels.metric(o['metric_name']))}: target "
-        f"{esc(fmt.percent(o['target_effect_pct']))} by {esc(fmt.month_name(o['deadline_date']))}, "
-        f"measured {esc(fmt.percent(o['attributed_effect_pct']))}</li>"
+        f"<li>{badge(o['objective_status'])} {esc(labels.metric(o['metric_name']))}: "
+        f"{esc(_target_and_measure(snapshot, o))}</li>"
         for o in snapshot.objectives_of(INITIATIVE_ID)
     )
     return f'<h3>Objectives</h3><ul class="objectives">{items}</ul>' if items else ""
+
+
+def _target_and_measure(snapshot: Snapshot, objective: Row) -> str:
+    """A change objective against its attributed effect; a level one against its level."""
+    if objective["objective_kind"] == "level":
+        unit = snapshot.catalogue.get(objective["metric_name"], {}).get("value_unit", "")
+        return (
+            f"target {fmt.level(objective['target_level'], unit)} by month "
+            f"{objective['by_month_after_go_live']} after go-live, "
+            f"measured {fmt.level(objective['achieved_level'], unit)}"
+        )
+    return (
+        f"target {fmt.percent(objective['target_effect_pct'])} by "
+        f"{fmt.month_name(objective['deadline_date'])}, "
+        f"measured {fmt.percent(objective['attributed_effect_pct'])}"
+    )

@@ -75,9 +75,17 @@ create table if not exists {RAW_SCHEMA}.initiative_units (
 );
 create table if not exists {RAW_SCHEMA}.initiative_objectives (
     initiative_id varchar, objective_number bigint, metric varchar, direction varchar,
-    target_pct double, deadline date,
+    target_pct double, deadline date, objective_kind varchar, target_level double,
+    by_month bigint,
     {LINEAGE}
 );
+-- Warehouses from before level objectives get their columns (null: a change objective).
+{
+    "".join(
+        f"alter table {RAW_SCHEMA}.initiative_objectives add column if not exists {column};"
+        for column in ("objective_kind varchar", "target_level double", "by_month bigint")
+    )
+}
 """
 
 
@@ -253,19 +261,63 @@ def _objectives(spec: dict, initiative_id: str, path: Path) -> list[dict[str, An
         direction = entry.get("direction")
         if direction not in ("increase", "decrease"):
             _fail(path, f"{where}.direction", "must be 'increase' or 'decrease'")
-        target = _number(entry, "target_pct", path, f"{where}.target_pct")
-        _check_target_sign(direction, target, path, where)
+        target = (
+            _level_target(entry, path, where)
+            if "target_level" in entry
+            else _change_target(entry, direction, path, where)
+        )
         rows.append(
             {
                 "initiative_id": initiative_id,
                 "objective_number": number,
                 "metric": _require(entry, "metric", str, path, where),
                 "direction": direction,
-                "target_pct": target,
-                "deadline": _date(entry.get("deadline"), path, f"{where}.deadline"),
+                **target,
             }
         )
     return rows
+
+
+def _change_target(entry: dict, direction: str, path: Path, where: str) -> dict[str, Any]:
+    """A change against the baseline, attributed to the initiative, by a date."""
+    target = _number(entry, "target_pct", path, f"{where}.target_pct")
+    _check_target_sign(direction, target, path, where)
+    return {
+        "objective_kind": "change",
+        "target_pct": target,
+        "deadline": _date(entry.get("deadline"), path, f"{where}.deadline"),
+        "target_level": None,
+        "by_month": None,
+    }
+
+
+def _level_target(entry: dict, path: Path, where: str) -> dict[str, Any]:
+    """A level to reach in each treated unit's n-th month after its go-live month (an
+    adoption measure: "70% weekly active by month 3"). Exactly one kind of target: a
+    level with a change target or a date as well is ambiguous."""
+    for other in ("target_pct", "deadline"):
+        if entry.get(other) is not None:
+            _fail(
+                path,
+                f"{where}.{other}",
+                f"an objective with target_level is reached by_month, not by {other}: "
+                "keep one kind of target",
+            )
+    by_month = entry.get("by_month")
+    if isinstance(by_month, bool) or not isinstance(by_month, int) or by_month < 0:
+        _fail(
+            path,
+            f"{where}.by_month",
+            f"expected the month after go-live to judge the level in (0 = the go-live "
+            f"month), found {_quoted(by_month)}",
+        )
+    return {
+        "objective_kind": "level",
+        "target_pct": None,
+        "deadline": None,
+        "target_level": _number(entry, "target_level", path, f"{where}.target_level"),
+        "by_month": by_month,
+    }
 
 
 def _check_target_sign(direction: str, target: float, path: Path, where: str) -> None:

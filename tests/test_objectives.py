@@ -70,3 +70,32 @@ def test_progress_is_the_effect_in_the_objective_s_direction(con):
     sign = frame["target_direction"].map({"increase": 1, "decrease": -1})
     expected = sign * frame["attributed_effect_pct"] / frame["target_effect_pct"].abs()
     assert frame["progress"].to_numpy() == pytest.approx(expected.to_numpy(), rel=1e-12)
+
+
+def test_a_level_objective_is_judged_on_each_unit_in_its_month(con, pipeline):
+    """The demo's "80% of seat holders active by month 3": utilisation pooled over the
+    copilot's teams, each in the third month after its go-live month, as generated."""
+    row = con.execute(
+        "select target_level, by_month_after_go_live, achieved_level, progress, "
+        "objective_status, deadline_date, judged_through_month, target_effect_pct "
+        "from marts.initiative_objectives "
+        "where initiative_id = 'support-copilot' and objective_kind = 'level'"
+    ).fetchone()
+    target, by_month, achieved, progress, status, deadline, judged_through, change = row
+    go_lives = con.execute(
+        "select unit_id, strftime(date_trunc('month', go_live_date) + to_months(?), '%Y-%m') "
+        "from raw.initiative_units "
+        "where initiative_id = 'support-copilot' and go_live_date is not null",
+        [by_month],
+    ).fetchall()
+    truth = pipeline.truth["ai_usage"]["support-copilot"]["units"]
+    cells = [truth[unit][month] for unit, month in go_lives]
+    expected = sum(c["active_users"] for c in cells) / sum(c["licensed_seats"] for c in cells)
+
+    assert (target, by_month, change) == (0.80, 3, None)
+    assert achieved == pytest.approx(expected, rel=1e-12)
+    assert progress == pytest.approx(expected / 0.80, rel=1e-12)
+    last_month = pd.Timestamp(max(month for _, month in go_lives))
+    assert pd.Timestamp(deadline) == last_month + pd.offsets.MonthEnd(0)
+    assert pd.Timestamp(judged_through) == last_month
+    assert status == ("met" if expected >= 0.80 else "missed")

@@ -175,6 +175,21 @@ BAD_FILES = {
         "column 'objectives[1].target_pct': 0 does not go the objective's direction "
         "(decrease): a decrease target is below 0, e.g. target_pct: -10",
     ),
+    "level objective with a deadline too": (
+        VALID.replace(
+            "target_pct: -20, deadline: 2026-06-30",
+            "target_level: 0.7, by_month: 3, deadline: 2026-06-30",
+        ),
+        "column 'objectives[1].deadline': an objective with target_level is reached "
+        "by_month, not by deadline: keep one kind of target",
+    ),
+    "level objective by a month in words": (
+        VALID.replace(
+            "target_pct: -20, deadline: 2026-06-30", "target_level: 0.7, by_month: three"
+        ),
+        "column 'objectives[1].by_month': expected the month after go-live to judge the level "
+        "in (0 = the go-live month), found 'three'",
+    ),
     "cost flag as a word": (
         VALID.replace(
             "assumptions: {loaded_hourly_cost: 48}",
@@ -275,3 +290,41 @@ def test_a_warehouse_from_before_the_cost_flag_loads_it(con, tmp_path):
     load_registry(con, tmp_path)
 
     assert scalar(con, "select cost_per_defect_includes_rework from raw.initiatives") is False
+
+
+LEVEL_OBJECTIVE = (
+    "  - {metric: weekly_utilisation, direction: increase, target_level: 0.7, by_month: 3}\n"
+)
+
+
+def test_a_level_objective_loads_beside_a_change_objective(con, tmp_path):
+    write_text(tmp_path / "initiatives" / "support-copilot.yaml", VALID + LEVEL_OBJECTIVE)
+
+    load_registry(con, tmp_path)
+
+    rows = con.execute(
+        "select objective_number, metric, objective_kind, target_pct, deadline::varchar, "
+        "target_level, by_month from raw.initiative_objectives order by objective_number"
+    ).fetchall()
+    assert rows == [
+        (1, "task_duration_mean", "change", -20.0, "2026-06-30", None, None),
+        (2, "weekly_utilisation", "level", None, None, 0.7, 3),
+    ]
+
+
+def test_a_warehouse_from_before_level_objectives_loads_them(con, tmp_path):
+    """raw.initiative_objectives created without the level columns gets them."""
+    con.execute("create schema raw")
+    con.execute(
+        "create table raw.initiative_objectives (initiative_id varchar, "
+        "objective_number bigint, metric varchar, direction varchar, target_pct double, "
+        "deadline date, _source_file varchar not null, _source_row bigint not null, "
+        "_loaded_at timestamp not null)"
+    )
+    write_text(tmp_path / "initiatives" / "support-copilot.yaml", VALID + LEVEL_OBJECTIVE)
+
+    load_registry(con, tmp_path)
+
+    assert (
+        scalar(con, "select target_level from raw.initiative_objectives where by_month = 3") == 0.7
+    )

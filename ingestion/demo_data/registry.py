@@ -50,6 +50,8 @@ PROGRAMME_OFFICE: dict[str, dict[str, Any]] = {
             ("task_duration_mean", "decrease", -20, "2026-03-31"),
             ("rework_rate", "decrease", -15, "2026-06-30"),
         ],
+        # A level: 80% of seat holders active in each team's third month after go-live.
+        "level_objectives": [("utilisation", "increase", 0.80, 3)],
     },
     "sales-assistant": {
         "name": "Sales assistant for account managers",
@@ -123,6 +125,10 @@ def registry_entry(item: Initiative) -> dict[str, Any]:
                 "deadline": date.fromisoformat(deadline),
             }
             for metric, direction, target, deadline in office["objectives"]
+        ]
+        + [
+            {"metric": metric, "direction": direction, "target_level": level, "by_month": month}
+            for metric, direction, level, month in office.get("level_objectives", [])
         ],
     }
 

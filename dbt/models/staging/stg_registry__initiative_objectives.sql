@@ -18,8 +18,12 @@ renamed as (
         objective_number,
         metric as metric_name,
         direction as target_direction,
+        -- Rows loaded before level objectives existed are changes.
+        coalesce(objective_kind, 'change') as objective_kind,
         target_pct,
         deadline as deadline_date,
+        target_level,
+        by_month as by_month_after_go_live,
         _source_file as source_file
     from latest
 )

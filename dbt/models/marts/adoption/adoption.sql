@@ -111,7 +111,9 @@ final as (
         shown.unit_id,
         shown.month_start,
         units.go_live_date,
-        {{ dbt.datediff('units.go_live_date', 'shown.month_start', 'month') }}
+        {#- From the go-live month: for a mid-month go-live, DuckDB's month difference counts
+            month boundaries and Spark's whole months. #}
+        {{ dbt.datediff(dbt.date_trunc('month', 'units.go_live_date'), 'shown.month_start', 'month') }}
             as months_since_go_live,
         shown.licensed_seats,
         shown.active_users,
