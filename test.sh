@@ -16,7 +16,7 @@ sqlfluff lint dbt
 echo "==> pytest"
 workers="${AIROI_TEST_WORKERS:-2}"
 if [ "$workers" = 0 ]; then
-    pytest "$@"
+    pytest --durations=15 "$@"
 else
-    pytest -n "$workers" --dist loadfile --no-loadscope-reorder "$@"
+    pytest -n "$workers" --dist loadfile --no-loadscope-reorder --durations=15 "$@"
 fi
