@@ -11,8 +11,8 @@
 ] -%}
 with
 
-seat_months as (
-    select * from {{ ref('int_ai_usage__seat_months') }}
+unit_months as (
+    select * from {{ ref('int_ai_usage__unit_months') }}
 ),
 
 weekly as (
@@ -23,20 +23,20 @@ units as (
     select * from {{ ref('stg_registry__initiative_units') }}
 ),
 
+-- Summed over the initiative's tools: a level objective is the initiative's.
 cells as (
     select
         initiative_id,
         unit_id,
         month_start,
-        count(*) as licensed_seats,
-        count(case when active_days > 0 then 1 end) as active_users,
-        sum(monthly_price) as licence_cost
-    from seat_months
-    where unit_id is not null
+        sum(licensed_seats) as licensed_seats,
+        sum(active_users) as active_users,
+        sum(licence_cost) as licence_cost
+    from unit_months
     group by initiative_id, unit_id, month_start
 ),
 
-unit_months as (
+treated_unit_months as (
     select
         cells.initiative_id,
         cells.unit_id,
@@ -73,7 +73,7 @@ final as (
             licensed_seats as people,
             cast({{ numerator }} as {{ type_double() }}) as numerator,
             cast({{ denominator }} as {{ type_double() }}) as denominator
-        from unit_months
+        from treated_unit_months
         {%- if not loop.last %}
             union all
         {%- endif %}
