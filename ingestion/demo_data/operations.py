@@ -302,11 +302,10 @@ def write_operations(
     staff: Staff,
     seed: int,
     scale: float,
-    duration_multipliers: Mapping[str, Mapping[str, float]] | None = None,
+    duration_multipliers: Mapping[str, Mapping[str, float]],
 ) -> dict[str, int]:
     """One file of tasks per month; `duration_multipliers` (by month label and employee)
     scale a person's task durations against their team-mates'."""
-    multipliers = duration_multipliers or {}
     folder = landing / "operations"
     folder.mkdir(parents=True, exist_ok=True)
     levels = _levels(seed)
@@ -321,7 +320,7 @@ def write_operations(
             staff,
             levels,
             rounding,
-            multipliers.get(month.label, {}),
+            duration_multipliers.get(month.label, {}),
         )
         rows.append(write_jsonl(tasks, folder / f"tasks_{month.label}.jsonl"))
     return tally(rows)

@@ -212,21 +212,17 @@ def usage_truth(usage: ToolUsage) -> dict:
     tool, seat_rows = usage.tool, usage.seats
     cells: dict[str, dict[str, dict[str, float]]] = {}
     for month in months():
-        held = _held(seat_rows, month).join(
+        if month.label not in usage.activity:
+            continue
+        people = usage.intensity(month).join(
             seat_rows.select("employee_id", "team"), on="employee_id"
         )
-        if not held.height:
-            continue
-        days = usage.activity[month.label].group_by("employee_id").agg(pl.len().alias("days"))
-        people = held.join(days, on="employee_id", how="left").with_columns(
-            pl.col("days").fill_null(0)
-        )
         for (team,), part in people.partition_by("team", as_dict=True).items():
-            active = int((part["days"] > 0).sum())
+            active = int((part["intensity"] != "idle").sum())
             cells.setdefault(team, {})[month.label] = {
                 "licensed_seats": part.height,
                 "active_users": active,
-                "heavy_users": int((part["days"] >= tool.heavy_active_days).sum()),
+                "heavy_users": int((part["intensity"] == "heavy").sum()),
                 "utilisation": active / part.height,
                 "idle_seat_cost": (part.height - active) * tool.monthly_price,
             }
